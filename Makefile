@@ -1,0 +1,65 @@
+# The two commands a newcomer needs: `make run` (set up and serve) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install setup run test lint format migrations-check load demo worker beat browsers clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml requirements.lock | $(PY)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# A local .env with DEBUG on and a fresh random SECRET_KEY; never committed.
+.env: | $(PY)
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env (DEBUG=1, random SECRET_KEY)."
+
+setup: install .env
+	$(PY) manage.py migrate --noinput
+	$(MAKE) --no-print-directory load demo
+
+load:
+	$(PY) manage.py load_plans
+	$(PY) manage.py load_difap_implementation
+
+demo:
+	$(PY) manage.py load_demo
+
+run: setup
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install .env
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install .env
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: install .env
+	$(BIN)/celery -A config worker --loglevel=info
+
+beat: install .env
+	$(BIN)/celery -A config beat --loglevel=info
+
+# Writes requirements.lock from what is installed: run after changing dependencies in pyproject.toml.
+lock: $(PY)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DifapConfig(AppConfig):
+    name = "difap"
+    verbose_name = "DIFAP 2019-2025"

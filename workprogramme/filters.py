@@ -1,0 +1,78 @@
+"""One FilterSet for the initiative list, shared by the HTML page and the API."""
+
+import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .models import Area, Body, Initiative, MemberState, Outcome, Programme, Status
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeFilter(django_filters.ModelChoiceFilter):
+    """Picks a catalogue row by its code or acronym, as people write them ("DIFAP", "TELSOM", "VN")."""
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Search")
+    programme = CodeFilter(
+        queryset=Programme.objects.all(), to_field_name="code", method="filter_programme", label="Programme"
+    )
+    area = CodeFilter(
+        queryset=Area.objects.select_related("programme", "parent"),
+        to_field_name="code",
+        method="filter_area",
+        label="Area",
+    )
+    outcome = CodeFilter(
+        queryset=Outcome.objects.all(), to_field_name="code", field_name="outcome", label="AWPEC outcome"
+    )
+    body = CodeFilter(
+        queryset=Body.objects.all(), to_field_name="acronym", method="filter_body", label="Implementing body"
+    )
+    member_state = CodeFilter(
+        queryset=MemberState.objects.all(),
+        to_field_name="code",
+        method="filter_member_state",
+        label="Member State",
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, label="Status")
+    target_year = django_filters.NumberFilter(field_name="target_year", label="Timeline year")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label="Overdue",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Overdue only"), ("false", "Not overdue")]),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "search",
+            "programme",
+            "area",
+            "outcome",
+            "body",
+            "member_state",
+            "status",
+            "target_year",
+            "overdue",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_programme(self, queryset, name, value):
+        return queryset.for_programme(value)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.in_area(value)
+
+    def filter_body(self, queryset, name, value):
+        return queryset.for_body(value)
+
+    def filter_member_state(self, queryset, name, value):
+        return queryset.for_member_state(value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue()
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

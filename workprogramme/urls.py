@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workprogramme"
+
+urlpatterns = [
+    path("programmes/<str:code>/", views.programme_detail, name="programme_detail"),
+    path("initiatives/", views.initiative_list, name="initiative_list"),
+    path("initiatives/<str:code>/", views.initiative_detail, name="initiative_detail"),
+]

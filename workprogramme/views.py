@@ -1,0 +1,101 @@
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from .filters import InitiativeFilter
+from .models import Area, Initiative, InitiativeListing, OutcomeListing, Programme, Status
+
+PAGE_SIZE = 100
+
+
+def home(request):
+    """The front page: both plans and how far their lines have come."""
+    programmes = list(Programme.objects.all())
+    for programme in programmes:
+        counts = dict(
+            Initiative.objects.for_programme(programme).values_list("status").annotate(n=Count("id")).order_by()
+        )
+        programme.status_counts = [(label, counts.get(value, 0), value) for value, label in Status.choices]
+        programme.total = sum(counts.values())
+    return render(request, "workprogramme/home.html", {"programmes": programmes})
+
+
+@login_required
+def programme_detail(request, code):
+    """A plan laid out as in its document: areas, sub-headings, outcomes and initiatives."""
+    programme = get_object_or_404(Programme, code=code)
+    areas = list(programme.areas.all())
+    outcome_listings = OutcomeListing.objects.filter(programme=programme).select_related("outcome")
+    initiative_listings = (
+        InitiativeListing.objects.filter(programme=programme)
+        .select_related("initiative__outcome", "initiative__parent")
+        .prefetch_related("initiative__responsibilities__body", "initiative__outputs")
+    )
+    outcomes_by_area = defaultdict(list)
+    for listing in outcome_listings:
+        listing.lines = []
+        outcomes_by_area[listing.area_id].append(listing)
+    outcome_index = {(lst.area_id, lst.outcome_id): lst for lst in outcome_listings}
+    lines_by_area = defaultdict(list)
+    for listing in initiative_listings:
+        outcome = outcome_index.get((listing.area_id, listing.initiative.outcome_id))
+        (outcome.lines if outcome else lines_by_area[listing.area_id]).append(listing)
+    children = defaultdict(list)
+    for area in areas:
+        area.outcome_listings_here = outcomes_by_area[area.pk]
+        area.lines_here = lines_by_area[area.pk]
+        children[area.parent_id].append(area)
+    for area in areas:
+        area.sub_areas = children[area.pk]
+    return render(
+        request,
+        "workprogramme/programme_detail.html",
+        {"programme": programme, "areas": children[None]},
+    )
+
+
+@login_required
+def initiative_list(request):
+    filterset = InitiativeFilter(request.GET or None, queryset=Initiative.objects.for_lists())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workprogramme/initiative_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def initiative_detail(request, code):
+    initiative = get_object_or_404(
+        Initiative.objects.select_related("programme", "source", "outcome", "parent").prefetch_related(
+            "responsibilities__body",
+            "member_states",
+            Prefetch("listings", InitiativeListing.objects.select_related("programme", "area__parent")),
+            "outcome__listings__programme",
+            "outputs__bodies",
+            "children",
+            "implementation_records__output",
+        ),
+        code=code,
+    )
+    history = list(initiative.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    changes = []
+    for record, previous in zip(history, [*history[1:], None], strict=True):
+        delta = record.diff_against(previous).changes if previous else []
+        changes.append({"record": record, "delta": delta})
+    return render(
+        request,
+        "workprogramme/initiative_detail.html",
+        {
+            "initiative": initiative,
+            "changes": changes,
+            "overdue": initiative.is_overdue(),
+            "area_kinds": Area.Kind,
+        },
+    )
