@@ -29,6 +29,7 @@ setup: install .env
 load:
 	$(PY) manage.py load_plans
 	$(PY) manage.py load_difap_implementation
+	$(PY) manage.py load_baseline
 
 demo:
 	$(PY) manage.py load_demo

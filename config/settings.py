@@ -7,6 +7,7 @@ DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and a real broker.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "workprogramme",
     "difap",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +131,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Escalating reminders to bodies that still owe reports; idempotent, so running it twice sends nothing new.
+    "reporting-reminders": {"task": "reporting.send_due_reminders", "schedule": crontab(hour=8, minute=0)},
+}
+
+# Absolute links in emails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -170,6 +179,13 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+SILENCED_SYSTEM_CHECKS = [
+    *globals().get("SILENCED_SYSTEM_CHECKS", []),
+    # SQLite (local work only) cannot hold "one update per line" when the output is NULL; PostgreSQL does,
+    # and the services check it before inserting either way.
+    "models.W047",
+]
 
 LOGGING = {
     "version": 1,

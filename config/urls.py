@@ -19,5 +19,8 @@ urlpatterns = [
     path("api/v1/", include("workprogramme.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("reporting/", include("reporting.urls")),
     path("", include("workprogramme.urls")),
 ]
+
+handler403 = "config.errors.forbidden"

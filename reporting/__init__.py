@@ -1,1 +1,1 @@
-"""Reporting periods, implementation updates, reviews and progress reports (the reporting issue builds it)."""
+"""Reporting periods, the reports each body owes, implementation updates, their review and reminders."""

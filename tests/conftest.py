@@ -3,18 +3,24 @@ import pytest
 from accounts.demo import create_demo_people
 from accounts.models import User
 from difap.loading import load_implementation
+from difap.models import ImplementationRecord
+from reporting.services import load_baseline
 from workprogramme.loading import load_bodies, load_member_states, load_plans
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test starts from the real catalogue of both plans and the demo people, as `make setup` leaves them."""
+    """Every test starts from the real catalogue, the 2019 baseline and the demo people, as `make setup` leaves them."""
     with django_db_blocker.unblock():
         load_member_states()
         load_bodies()
         load_plans()
         load_implementation()
         create_demo_people()
+        load_baseline(
+            (r.initiative, r.output, r.as_of, r.text, r.member_states)
+            for r in ImplementationRecord.objects.select_related("initiative", "output")
+        )
 
 
 @pytest.fixture
@@ -45,3 +51,17 @@ def api_client(secretariat):
     api = APIClient()
     api.force_authenticate(secretariat)
     return api
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process(request):
+    """Tasks run eagerly in tests, broker or not, except in tests marked `broker`, which use the real one."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("broker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -8,6 +8,7 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Initiative
+        skip_postgeneration_save = True
 
     programme = factory.LazyFunction(lambda: Programme.objects.get(code="DIFAP"))
     source = factory.SelfAttribute("programme")

@@ -35,7 +35,7 @@ def test_an_initiative_carries_its_numbers_in_both_plans(api_client):
     assert data["programmes"][1]["quoted"] is True
     assert data["bodies"] == ["AEGC"]
     assert data["timeline"] == "2020" and data["target_year"] == 2020
-    assert data["status"] == "not_started"
+    assert data["status"] == "in_progress"  # from its accepted 2019 baseline
     assert [o["position"] for o in data["outputs"]] == [1, 2]
     assert data["source"] == {"programme": "AWPEC", "document": "awpec-2017-2025.txt", "number": ""}
     assert data["area"]["code"].startswith("AWPEC-")

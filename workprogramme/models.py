@@ -259,6 +259,7 @@ class Initiative(models.Model):
     )
     position = models.PositiveIntegerField(default=0, help_text="Order in the catalogue.")
     search_text = models.TextField(blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every status change; refuses stale edits.")
     history = HistoricalRecords(excluded_fields=["search_text", "position"])
 
     objects = InitiativeQuerySet.as_manager()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("programmes/<str:code>/", views.programme_detail, name="programme_detail"),
     path("initiatives/", views.initiative_list, name="initiative_list"),
     path("initiatives/<str:code>/", views.initiative_detail, name="initiative_detail"),
+    path("initiatives/<str:code>/status/", views.initiative_status, name="initiative_status"),
 ]

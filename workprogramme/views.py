@@ -1,12 +1,17 @@
 from collections import defaultdict
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from .concurrency import StaleEdit
 from .filters import InitiativeFilter
 from .models import Area, Initiative, InitiativeListing, OutcomeListing, Programme, Status
+from .services import can_edit_catalogue, initiative_set_status
 
 PAGE_SIZE = 100
 
@@ -66,7 +71,13 @@ def initiative_list(request):
     return render(
         request,
         "workprogramme/initiative_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_set_status": can_edit_catalogue(request.user),
+            "status_choices": Status.choices,
+        },
     )
 
 
@@ -87,7 +98,7 @@ def initiative_detail(request, code):
     history = list(initiative.history.select_related("history_user").order_by("-history_date", "-history_id"))
     changes = []
     for record, previous in zip(history, [*history[1:], None], strict=True):
-        delta = record.diff_against(previous).changes if previous else []
+        delta = record.diff_against(previous, excluded_fields=["version"]).changes if previous else []
         changes.append({"record": record, "delta": delta})
     return render(
         request,
@@ -97,5 +108,39 @@ def initiative_detail(request, code):
             "changes": changes,
             "overdue": initiative.is_overdue(),
             "area_kinds": Area.Kind,
+            "can_set_status": can_edit_catalogue(request.user),
+            "status_choices": Status.choices,
         },
     )
+
+
+@login_required
+@require_POST
+def initiative_status(request, code):
+    """Set a line's status in place (htmx answers with the form again) or from the plain form (redirect)."""
+    initiative = get_object_or_404(Initiative, code=code)
+    message, error = "", False
+    try:
+        initiative = initiative_set_status(
+            user=request.user,
+            initiative=initiative,
+            status=request.POST.get("status", ""),
+            version=request.POST.get("version") or None,
+        )
+        message = f"Saved: {initiative.get_status_display()}."
+    except (StaleEdit, ValidationError) as problem:
+        initiative.refresh_from_db()
+        message, error = (str(problem) if isinstance(problem, StaleEdit) else " ".join(problem.messages)), True
+    if request.htmx:
+        return render(
+            request,
+            "workprogramme/_status_form.html",
+            {
+                "initiative": initiative,
+                "status_choices": Status.choices,
+                "status_message": message,
+                "status_error": error,
+            },
+        )
+    (messages.error if error else messages.success)(request, f"{initiative.code}: {message}")
+    return redirect(request.POST.get("next") or initiative.get_absolute_url())

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, create_demo_people
+from reporting.demo import open_demo_period
 
 
 class Command(BaseCommand):
@@ -15,3 +16,5 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo accounts with DEBUG off; pass --force on a staging site.")
         usernames = create_demo_people()
         self.stdout.write(f"Demo accounts ({len(usernames)}), password {DEMO_PASSWORD!r}: {', '.join(usernames)}")
+        period = open_demo_period()
+        self.stdout.write(f"Open reporting period: {period} (deadline {period.deadline:%d %b %Y}).")

@@ -1,0 +1,119 @@
+"""Browser forms: they parse what people type; the rules themselves are in services.py."""
+
+from django import forms
+
+from workprogramme.models import MemberState, Status
+
+from .models import MemberStateProgress, Period, Reason
+
+
+class UpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    progress = forms.IntegerField(label="Progress (%)", min_value=0, max_value=100)
+    as_of = forms.DateField(
+        label="Facts as of",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave blank for the day you submit.",
+    )
+    narrative = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="What was done this period: meetings, decisions, documents.",
+    )
+    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    blockers = forms.CharField(label="Blockers and risks", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.ChoiceField(
+        label="Reason (delayed or discontinued)", choices=[("", "—"), *Reason.choices], required=False
+    )
+    reason_explanation = forms.CharField(
+        label="Explanation of the reason", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member_state_fields = []
+        if initiative.per_member_state:
+            for ms in MemberState.objects.all():
+                name = f"ms_{ms.code}"
+                self.fields[name] = forms.ChoiceField(
+                    label=ms.name, required=False, choices=[("", "Not reported"), *MemberStateProgress.Status.choices]
+                )
+                self.member_state_fields.append(name)
+
+    def values(self):
+        data = self.cleaned_data
+        return {
+            k: data.get(k)
+            for k in [
+                "status",
+                "progress",
+                "as_of",
+                "narrative",
+                "next_steps",
+                "blockers",
+                "reason",
+                "reason_explanation",
+            ]
+        }
+
+    def member_states(self):
+        if not self.member_state_fields:
+            return None
+        return {name[3:]: self.cleaned_data[name] for name in self.member_state_fields if self.cleaned_data.get(name)}
+
+    def member_state_bound_fields(self):
+        return [self[name] for name in self.member_state_fields]
+
+    def add_service_errors(self, error):
+        """Put a ValidationError from the services on the fields it names."""
+        for field, messages in (
+            error.message_dict.items() if hasattr(error, "error_dict") else [("__all__", error.messages)]
+        ):
+            target = field if field in self.fields else None
+            if field == "member_states" and self.member_state_fields:
+                target = None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What needs revising")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment")
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class EvidenceLinkForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=[("link", "Link"), ("meeting", "Meeting reference")])
+    url = forms.URLField(label="Address (URL)", required=False, max_length=1000, assume_scheme="https")
+
+
+class EvidenceFileForm(forms.Form):
+    title = forms.CharField(max_length=300, required=False)
+    file = forms.FileField(help_text="PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB.")
+
+
+class PeriodForm(forms.Form):
+    year = forms.IntegerField(min_value=2017, max_value=2100)
+    half = forms.TypedChoiceField(choices=[(1, "H1 (January-June)"), (2, "H2 (July-December)")], coerce=int)
+    deadline = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave blank for one month after the period ends.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("year")
+            and data.get("half")
+            and Period.objects.filter(year=data["year"], half=data["half"]).exists()
+        ):
+            raise forms.ValidationError(f"{Period.make_code(data['year'], data['half'])} already exists.")
+        return data

@@ -1,0 +1,328 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from workprogramme.concurrency import StaleEdit
+from workprogramme.models import Body, Initiative, Output
+
+from . import permissions, services
+from .filters import UpdateFilter
+from .forms import CommentForm, EvidenceFileForm, EvidenceLinkForm, PeriodForm, ReturnForm, UpdateForm
+from .models import Comment, Evidence, ExpectedReport, Period, Update
+
+HIDDEN_IN_HISTORY = ["version", "updated_at"]  # bookkeeping, not content
+
+
+def _update_or_404(pk):
+    return get_object_or_404(
+        Update.objects.select_related("period", "initiative", "output", "body", "author", "reviewer"), pk=pk
+    )
+
+
+def _first_message(error):
+    return " ".join(error.messages)
+
+
+@login_required
+def dashboard(request):
+    """Each person's starting point: what their body owes, what awaits review, who has not reported."""
+    user = request.user
+    period = Period.objects.current()
+    context = {"period": period}
+    if period and user.body_id:
+        owed = (
+            ExpectedReport.objects.filter(period=period, body_id=user.body_id)
+            .with_receipt()
+            .select_related("initiative", "output")
+            .prefetch_related(Prefetch("updates", Update.objects.only("id", "state", "expected_id", "version")))
+        )
+        context["owed"] = owed
+        context["owed_done"] = sum(1 for e in owed if e.received)
+    if permissions.is_reviewer(user):
+        context["queue"] = (
+            Update.objects.awaiting_review()
+            .select_related("period", "initiative", "output", "body", "author")
+            .order_by("submitted_at")
+        )
+    if period and (permissions.is_secretariat(user) or permissions.is_reviewer(user)):
+        context["matrix"] = ExpectedReport.objects.filter(period=period).matrix()
+    return render(request, "reporting/dashboard.html", context)
+
+
+@login_required
+def period_list(request):
+    form = None
+    if permissions.is_secretariat(request.user):
+        form = PeriodForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                period = services.period_create(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, _first_message(error))
+            else:
+                messages.success(request, f"{period} created. Open it when the call for updates goes out.")
+                return redirect(period)
+    return render(request, "reporting/period_list.html", {"periods": Period.objects.all(), "form": form})
+
+
+@login_required
+def period_detail(request, code):
+    period = get_object_or_404(Period, code=code)
+    expected = (
+        ExpectedReport.objects.filter(period=period)
+        .with_receipt()
+        .select_related("initiative", "output", "body")
+        .order_by("body__acronym", "initiative__position", "output__position")
+    )
+    unassigned = (
+        Initiative.objects.open().filter(assignment__in=["to_be_confirmed", "all_relevant", "none_given"])
+        if period.takes_filings
+        else Initiative.objects.none()
+    )
+    return render(
+        request,
+        "reporting/period_detail.html",
+        {
+            "period": period,
+            "matrix": ExpectedReport.objects.filter(period=period).matrix(),
+            "expected": expected,
+            "unassigned": unassigned,
+            "can_manage": permissions.is_secretariat(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_action(request, code, action):
+    period = get_object_or_404(Period, code=code)
+    service = {"open": services.period_open, "close": services.period_close, "review": services.period_mark_reviewed}
+    if action not in service:
+        raise Http404
+    try:
+        period = service[action](user=request.user, period=period)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(request, f"{period} is now {period.get_state_display().lower()}.")
+    return redirect(period)
+
+
+@login_required
+def update_list(request):
+    filterset = UpdateFilter(
+        request.GET or None,
+        queryset=Update.objects.select_related("period", "initiative", "output", "body", "author").order_by(
+            "-period__year", "-period__half", "initiative__position"
+        ),
+    )
+    return render(request, "reporting/update_list.html", {"filter": filterset, "updates": filterset.qs[:500]})
+
+
+@login_required
+def update_create(request):
+    """File an update for a line: the period, line and body come from the expected report or the query."""
+    params = request.GET if request.method == "GET" else request.POST
+    period = get_object_or_404(Period, code=params.get("period", ""))
+    initiative = get_object_or_404(Initiative, code=params.get("initiative", ""))
+    output = (
+        get_object_or_404(Output, initiative=initiative, position=params["output"]) if params.get("output") else None
+    )
+    body = get_object_or_404(Body, acronym=params.get("body", ""))
+    permissions.check_can_file(request.user, initiative, output, body)
+    existing = Update.objects.filter(period=period, initiative=initiative, output=output, body=body).first()
+    if existing:
+        return redirect("reporting:update_edit", existing.pk)
+    form = UpdateForm(request.POST or None, initiative=initiative, initial={"status": initiative.status, "progress": 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = services.update_create(
+                user=request.user,
+                period=period,
+                initiative=initiative,
+                output=output,
+                body=body,
+                values=form.values(),
+                member_states=form.member_states(),
+                submit="submit" in request.POST,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Update {update.get_state_display().lower()}.")
+            return redirect(update)
+    return render(
+        request,
+        "reporting/update_form.html",
+        {
+            "form": form,
+            "period": period,
+            "initiative": initiative,
+            "output": output,
+            "body": body,
+            "update": None,
+        },
+    )
+
+
+@login_required
+def update_edit(request, pk):
+    update = _update_or_404(pk)
+    permissions.check_can_edit(request.user, update)
+    if request.method == "POST":
+        form = UpdateForm(request.POST, initiative=update.initiative)
+        form.fields["version"].required = True  # an edit must say which version it was made from
+        if form.is_valid():
+            try:
+                update = services.update_edit(
+                    user=request.user,
+                    update=update,
+                    values=form.values(),
+                    version=form.cleaned_data["version"],
+                    member_states=form.member_states(),
+                    submit="submit" in request.POST,
+                )
+            except StaleEdit as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, f"Update saved ({update.get_state_display().lower()}).")
+                return redirect(update)
+    else:
+        initial = {f: getattr(update, f) for f in services.UPDATE_FIELDS} | {"version": update.version}
+        initial |= {
+            f"ms_{p.member_state.code}": p.status for p in update.member_state_progress.select_related("member_state")
+        }
+        form = UpdateForm(initial=initial, initiative=update.initiative)
+    return render(
+        request,
+        "reporting/update_form.html",
+        {
+            "form": form,
+            "period": update.period,
+            "initiative": update.initiative,
+            "output": update.output,
+            "body": update.body,
+            "update": update,
+        },
+    )
+
+
+@login_required
+def update_detail(request, pk):
+    update = _update_or_404(pk)
+    history = list(update.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    changes = [
+        {
+            "record": record,
+            "delta": record.diff_against(previous, excluded_fields=HIDDEN_IN_HISTORY).changes if previous else [],
+        }
+        for record, previous in zip(history, [*history[1:], None], strict=True)
+    ]
+    comments = list(Comment.objects.filter(update=update).select_related("author"))
+    for comment in comments:
+        comment.thread = [reply for reply in comments if reply.parent_id == comment.pk]
+    return render(
+        request,
+        "reporting/update_detail.html",
+        {
+            "update": update,
+            "member_states": update.member_state_progress.select_related("member_state"),
+            "evidence": update.evidence.all(),
+            "comments": [c for c in comments if c.parent_id is None],
+            "changes": changes,
+            "can_edit": update.is_editable
+            and permissions.can_file(request.user, update.initiative, update.output, update.body),
+            "can_withdraw": update.state == Update.State.SUBMITTED
+            and permissions.can_file(request.user, update.initiative, update.output, update.body),
+            "can_review": update.state == Update.State.SUBMITTED and permissions.can_review(request.user, update),
+            "return_form": ReturnForm(initial={"version": update.version}),
+            "comment_form": CommentForm(),
+            "link_form": EvidenceLinkForm(),
+            "file_form": EvidenceFileForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def update_action(request, pk, action):
+    update = _update_or_404(pk)
+    version = request.POST.get("version") or None
+    try:
+        if action == "submit":
+            update = services.update_submit(user=request.user, update=update, version=version)
+        elif action == "withdraw":
+            update = services.update_withdraw(user=request.user, update=update, version=version)
+        elif action == "accept":
+            update = services.update_accept(user=request.user, update=update, version=version)
+        elif action == "return":
+            update = services.update_return(
+                user=request.user, update=update, comment=request.POST.get("comment", ""), version=version
+            )
+        else:
+            raise Http404
+    except (ValidationError, StaleEdit) as error:
+        messages.error(request, _first_message(error) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(request, f"Update {update.get_state_display().lower()}.")
+    return redirect("reporting:update_detail", pk)
+
+
+@login_required
+@require_POST
+def comment_add(request, pk):
+    update = _update_or_404(pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first() if form.cleaned_data["parent"] else None
+        try:
+            services.comment_add(user=request.user, update=update, text=form.cleaned_data["text"], parent=parent)
+        except ValidationError as error:
+            messages.error(request, _first_message(error))
+    else:
+        messages.error(request, "Write a comment before sending it.")
+    return redirect(f"{update.get_absolute_url()}#comments")
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk):
+    update = _update_or_404(pk)
+    try:
+        if request.FILES:
+            form = EvidenceFileForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ValidationError(form.errors.get("file") or "Choose a file to upload.")
+            services.evidence_add_file(
+                user=request.user, update=update, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+            )
+        else:
+            form = EvidenceLinkForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([f"{k}: {' '.join(v)}" for k, v in form.errors.items()])
+            services.evidence_add_link(user=request.user, update=update, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(request, "Evidence added.")
+    return redirect(f"{update.get_absolute_url()}#evidence")
+
+
+@login_required
+def evidence_download(request, pk):
+    """Uploaded files are always sent as attachments, never rendered inline by the browser."""
+    evidence = get_object_or_404(Evidence, pk=pk, kind=Evidence.Kind.FILE)
+    if not evidence.file:
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.filename, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
