@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "workprogramme",
     "difap",
     "reporting",
+    "reports",
+    "idempotency",
 ]
 
 MIDDLEWARE = [
@@ -139,8 +142,13 @@ CELERY_BEAT_SCHEDULE = {
 # Absolute links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Shared by every web process, so throttling counts a client's calls across processes (Redis in production).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Per-client tokens, stored hashed, with expiry and revocation: "Authorization: Token <key>".
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         # Username and password over HTTPS, for scripts and curl until per-client tokens exist.
         "rest_framework.authentication.BasicAuthentication",
@@ -150,6 +158,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "workprogramme.api.pagination.PagePagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "reporting.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": env.str("API_RATE_LIMIT", default="600/hour")},
+}
+
+REST_KNOX = {
+    "TOKEN_TTL": None,  # a token lasts until revoked, unless issued with an expiry
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 
 SPECTACULAR_SETTINGS = {

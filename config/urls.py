@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as account_views
 from workprogramme import views as catalogue_views
 
 from .health import healthz
@@ -15,11 +16,17 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/tokens/", account_views.token_create, name="token_create"),
+    path("accounts/tokens/<str:token_key>/revoke/", account_views.token_delete, name="token_delete"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("workprogramme.api.urls")),
+    path("api/v1/", include("reporting.api.urls")),
+    path("api/v1/", include("reports.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("reporting/", include("reporting.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("workprogramme.urls")),
 ]
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from workprogramme.concurrency import lock_version
+from workprogramme.concurrency import StaleEdit, lock_version
 from workprogramme.models import CLOSED_STATUSES, Initiative, MemberState, Status
 
 from . import permissions
@@ -541,3 +541,78 @@ def load_baseline(records):
             _write_member_states(update, member_states or None)
             _apply_status(update, None)
     return period, created
+
+
+# Bulk filing -----------------------------------------------------------------------------------------------------
+
+
+class BulkRejected(Exception):
+    """At least one item of a bulk filing was refused; nothing of the filing was saved."""
+
+    def __init__(self, errors):
+        super().__init__(f"{len(errors)} item(s) refused; nothing was saved.")
+        self.errors = errors  # [{"index": i, "errors": {field: [messages]}}]
+
+
+def _error_dict(error):
+    if isinstance(error, PermissionDenied):
+        return {"__all__": [str(error)]}
+    if isinstance(error, StaleEdit):
+        return {"version": [str(error)]}
+    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+
+
+@transaction.atomic
+def bulk_file(*, user, period, body, items, submit=True):
+    """File a body's updates for a period in one go: all of them, or none.
+
+    Each item is {"initiative": Initiative, "output": Output|None, "values": {...}, "member_states": {...}|None}.
+    A line that already has an editable update from the body is revised; otherwise a new update is filed.
+    Returns the updates; raises BulkRejected with every item's errors when any item is refused.
+    """
+    _check_period_takes_filings(period)
+    updates, errors = [], []
+    seen = set()
+    for index, item in enumerate(items):
+        initiative, output = item["initiative"], item.get("output")
+        key = (initiative.pk, output.pk if output else None)
+        try:
+            if key in seen:
+                raise ValidationError({"initiative": "This line appears twice in the filing."})
+            seen.add(key)
+            with transaction.atomic():
+                existing = Update.objects.filter(period=period, initiative=initiative, output=output, body=body).first()
+                if existing is None:
+                    update = update_create(
+                        user=user,
+                        period=period,
+                        initiative=initiative,
+                        output=output,
+                        body=body,
+                        values=item["values"],
+                        member_states=item.get("member_states"),
+                        submit=submit,
+                    )
+                elif not existing.is_editable:
+                    raise ValidationError(
+                        {
+                            "__all__": f"{body}'s update on this line is already {existing.get_state_display().lower()}"
+                            " (withdraw a submitted one to change it); retry with the same Idempotency-Key to repeat"
+                            " a request safely."
+                        }
+                    )
+                else:
+                    update = update_edit(
+                        user=user,
+                        update=existing,
+                        values=item["values"],
+                        version=existing.version,
+                        member_states=item.get("member_states"),
+                        submit=submit,
+                    )
+            updates.append(update)
+        except (ValidationError, PermissionDenied, StaleEdit) as error:
+            errors.append({"index": index, "errors": _error_dict(error)})
+    if errors:
+        raise BulkRejected(errors)
+    return updates

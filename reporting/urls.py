@@ -9,6 +9,7 @@ urlpatterns = [
     path("periods/", views.period_list, name="period_list"),
     path("periods/<str:code>/", views.period_detail, name="period_detail"),
     path("periods/<str:code>/<str:action>/", views.period_action, name="period_action"),
+    path("spreadsheet/", views.spreadsheet, name="spreadsheet"),
     path("updates/", views.update_list, name="update_list"),
     path("updates/new/", views.update_create, name="update_create"),
     path("updates/<int:pk>/", views.update_detail, name="update_detail"),

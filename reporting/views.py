@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from workprogramme.concurrency import StaleEdit
 from workprogramme.models import Body, Initiative, Output
 
-from . import permissions, services
+from . import permissions, services, spreadsheets
 from .filters import UpdateFilter
 from .forms import CommentForm, EvidenceFileForm, EvidenceLinkForm, PeriodForm, ReturnForm, UpdateForm
 from .models import Comment, Evidence, ExpectedReport, Period, Update
@@ -326,3 +326,28 @@ def evidence_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+def spreadsheet(request):
+    """Download the body's spreadsheet for the period, or upload it filled in: all rows filed, or none."""
+    period = get_object_or_404(Period, code=request.GET.get("period") or request.POST.get("period", ""))
+    acronym = request.GET.get("body") or request.POST.get("body") or getattr(request.user.body, "acronym", "")
+    body = get_object_or_404(Body, acronym=acronym)
+    if request.method == "GET" and request.GET.get("download"):
+        response = HttpResponse(spreadsheets.build_template(period=period, body=body), content_type=spreadsheets.XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{body.acronym}-{period.code}-updates.xlsx"'
+        return response
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise spreadsheets.SpreadsheetRejected([{"row": None, "column": None, "message": "Choose a file."}])
+            updates = spreadsheets.file_upload(user=request.user, upload=upload, submit="submit" in request.POST)
+        except spreadsheets.SpreadsheetRejected as rejected:
+            errors = rejected.errors
+        else:
+            messages.success(request, f"{len(updates)} update(s) filed from the spreadsheet.")
+            return redirect("reporting:dashboard")
+    return render(request, "reporting/spreadsheet.html", {"period": period, "body": body, "errors": errors})

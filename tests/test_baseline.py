@@ -14,6 +14,7 @@ from reporting.services import (
     update_accept,
     update_create,
 )
+from tests.helpers import line
 from workprogramme.models import Initiative
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +28,6 @@ def records():
 
 def baseline_updates():
     return Update.objects.filter(period__year=2019, period__half=2)
-
-
-def line(code):
-    return Initiative.objects.get(code=code)
 
 
 @pytest.fixture(autouse=True)

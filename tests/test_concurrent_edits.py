@@ -15,6 +15,7 @@ from reporting.services import (
     update_submit,
     update_withdraw,
 )
+from tests.helpers import fresh, line
 from workprogramme.concurrency import StaleEdit
 from workprogramme.models import Initiative
 from workprogramme.services import initiative_set_status
@@ -36,14 +37,6 @@ def form_values(**changes):
         "reason_explanation": "",
     }
     return values | changes
-
-
-def line(code):
-    return Initiative.objects.get(code=code)
-
-
-def fresh(update):
-    return Update.objects.get(pk=update.pk)
 
 
 def snapshot(update):

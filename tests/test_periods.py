@@ -19,16 +19,13 @@ from reporting.services import (
     update_return,
     update_submit,
 )
+from tests.helpers import line
 from workprogramme.models import CLOSED_STATUSES, Initiative, Output, Responsibility
 from workprogramme.services import initiative_set_status
 
 pytestmark = pytest.mark.django_db
 
 VALUES = {"status": "in_progress", "progress": 30, "narrative": "Consultations with the Member States held."}
-
-
-def line(code):
-    return Initiative.objects.get(code=code)
 
 
 def state_of(period):

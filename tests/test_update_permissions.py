@@ -19,7 +19,8 @@ from reporting.services import (
     update_submit,
     update_withdraw,
 )
-from workprogramme.models import Body, Initiative, Output
+from tests.helpers import body, fresh, line, user
+from workprogramme.models import Output
 
 from .factories import InitiativeFactory
 
@@ -38,22 +39,6 @@ def form_values(**changes):
         "reason_explanation": "",
     }
     return values | changes
-
-
-def user(username):
-    return User.objects.get(username=username)
-
-
-def body(acronym):
-    return Body.objects.get(acronym=acronym)
-
-
-def line(code):
-    return Initiative.objects.get(code=code)
-
-
-def fresh(update):
-    return Update.objects.get(pk=update.pk)
 
 
 def snapshot(update):

@@ -14,7 +14,8 @@ from reporting.services import (
     update_edit,
     update_submit,
 )
-from workprogramme.models import Initiative, Output
+from tests.helpers import line
+from workprogramme.models import Output
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +32,6 @@ def form_values(**changes):
         "reason_explanation": "",
     }
     return values | changes
-
-
-def line(code):
-    return Initiative.objects.get(code=code)
 
 
 @pytest.fixture

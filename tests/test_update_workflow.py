@@ -8,7 +8,6 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import User
 from reporting.models import Comment, ExpectedReport, Period, Update
 from reporting.services import (
     period_close,
@@ -22,6 +21,7 @@ from reporting.services import (
     update_submit,
     update_withdraw,
 )
+from tests.helpers import fresh, line, user
 from workprogramme.models import Initiative, Output
 
 pytestmark = pytest.mark.django_db
@@ -42,18 +42,6 @@ def form_values(**changes):
         "reason_explanation": "",
     }
     return values | changes
-
-
-def user(username):
-    return User.objects.get(username=username)
-
-
-def line(code):
-    return Initiative.objects.get(code=code)
-
-
-def fresh(update):
-    return Update.objects.get(pk=update.pk)
 
 
 def snapshot(update):

@@ -1,0 +1,61 @@
+import hashlib
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from rest_framework import status
+from rest_framework.response import Response
+
+from .models import IdempotentRequest
+
+HEADER = "Idempotency-Key"
+
+
+def idempotent(view_method):
+    """For a DRF view method: the same key with the same request gives the stored answer, never a second action.
+
+    The same key with a different request is refused (422): a key names one request, not a session.
+    Answers of 5xx are not stored, so that a retry after a server fault really retries.
+    """
+
+    @wraps(view_method)
+    def wrapper(view, request, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if not key:
+            return view_method(view, request, *args, **kwargs)
+        if len(key) > 255:
+            return Response({"detail": f"{HEADER} is at most 255 characters."}, status=status.HTTP_400_BAD_REQUEST)
+        raw = request._request.body  # read before parsing, so that the fingerprint is of the bytes sent
+        fingerprint = hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), raw)).hexdigest()
+        previous = IdempotentRequest.objects.filter(user=request.user, key=key).first()
+        if previous is not None:
+            if previous.fingerprint != fingerprint:
+                return Response(
+                    {"detail": f"This {HEADER} was already used for a different request; use a new key."},
+                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+                )
+            return Response(previous.response, status=previous.status_code, headers={"Idempotent-Replayed": "true"})
+        try:
+            with transaction.atomic():
+                try:
+                    response = view_method(view, request, *args, **kwargs)
+                except Exception as error:  # DRF turns validation, permission and 404 errors into answers
+                    response = view.handle_exception(error)
+                if response.status_code < 500:
+                    IdempotentRequest.objects.create(
+                        user=request.user,
+                        key=key,
+                        method=request.method,
+                        path=request.path[:500],
+                        fingerprint=fingerprint,
+                        status_code=response.status_code,
+                        response=response.data,
+                    )
+        except IntegrityError:
+            # The same key arrived twice at once: the other copy is doing the work.
+            return Response(
+                {"detail": f"A request with this {HEADER} is in progress; retry in a moment."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return response
+
+    return wrapper

@@ -1,0 +1,33 @@
+"""Domain errors as API answers: every refusal is JSON that says why."""
+
+from django.core.exceptions import PermissionDenied as DomainPermissionDenied
+from django.core.exceptions import ValidationError as DomainValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from workprogramme.concurrency import StaleEdit
+
+from ..services import BulkRejected
+from ..spreadsheets import SpreadsheetRejected
+
+
+def exception_handler(error, context):
+    if isinstance(error, DomainValidationError):
+        detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        if "__all__" in detail:
+            detail["non_field_errors"] = detail.pop("__all__")
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(error, DomainPermissionDenied):
+        return Response({"detail": str(error) or "You may not do this."}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(error, StaleEdit):
+        return Response({"detail": str(error)}, status=status.HTTP_412_PRECONDITION_FAILED)
+    if isinstance(error, BulkRejected):
+        errors = [
+            {**item, "errors": {("non_field_errors" if k == "__all__" else k): v for k, v in item["errors"].items()}}
+            for item in error.errors
+        ]
+        return Response({"detail": str(error), "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(error, SpreadsheetRejected):
+        return Response({"detail": str(error), "errors": error.errors}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(error, context)

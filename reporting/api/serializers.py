@@ -1,0 +1,244 @@
+"""What the reporting API reads and writes. Input serializers only parse; the rules are in services.py."""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from workprogramme.models import Body, Initiative, Output, Status
+
+from ..models import Evidence, ExpectedReport, MemberStateProgress, Period, Reason, Update
+
+MEMBER_STATES_SCHEMA = {
+    "type": "object",
+    "description": "Per-Member-State status, ISO code -> not_started | in_progress | completed.",
+    "additionalProperties": {"type": "string", "enum": MemberStateProgress.Status.values},
+    "example": {"LA": "completed", "VN": "in_progress"},
+}
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, instead of silently dropping them (nested items too)."""
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(MEMBER_STATES_SCHEMA)
+class MemberStatesField(serializers.DictField):
+    child = serializers.CharField()
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    starts_on = serializers.DateField(read_only=True)
+    ends_on = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Period
+        fields = ["code", "year", "half", "state", "deadline", "starts_on", "ends_on"]
+
+
+class ExpectedReportSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.code")
+    initiative = serializers.IntegerField(source="initiative_id")
+    initiative_code = serializers.CharField(source="initiative.code")
+    title = serializers.CharField(source="initiative.short_title")
+    output = serializers.IntegerField(source="output_id", allow_null=True)
+    output_position = serializers.IntegerField(source="output.position", default=None)
+    body = serializers.CharField(source="body.acronym")
+    received = serializers.BooleanField(help_text="An update was submitted or accepted.")
+    update = serializers.SerializerMethodField(help_text="The body's update on this line, if any: id and state.")
+
+    class Meta:
+        model = ExpectedReport
+        fields = [
+            "id",
+            "period",
+            "initiative",
+            "initiative_code",
+            "title",
+            "output",
+            "output_position",
+            "body",
+            "carried_over",
+            "received",
+            "update",
+        ]
+
+    @extend_schema_field(
+        {"type": "object", "nullable": True, "properties": {"id": {"type": "integer"}, "state": {"type": "string"}}}
+    )
+    def get_update(self, entry):
+        update = next(iter(entry.updates.all()), None)
+        return {"id": update.pk, "state": update.state} if update else None
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "kind", "title", "url", "filename", "content_type", "size", "sha256", "added_at", "download"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download(self, evidence):
+        if evidence.kind != Evidence.Kind.FILE:
+            return None
+        request = self.context.get("request")
+        url = evidence.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    """An implementation update as the API shows it."""
+
+    initiative = serializers.IntegerField(source="initiative_id")
+    initiative_code = serializers.CharField(source="initiative.code")
+    output = serializers.IntegerField(source="output_id", allow_null=True)
+    period = serializers.CharField(source="period.code")
+    body = serializers.CharField(source="body.acronym", default=None)
+    member_states = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    author = serializers.CharField(source="author.username", default=None)
+    reviewer = serializers.CharField(source="reviewer.username", default=None)
+
+    class Meta:
+        model = Update
+        fields = [
+            "id",
+            "initiative",
+            "initiative_code",
+            "output",
+            "period",
+            "body",
+            "status",
+            "progress",
+            "as_of",
+            "narrative",
+            "next_steps",
+            "blockers",
+            "reason",
+            "reason_explanation",
+            "member_states",
+            "evidence",
+            "state",
+            "version",
+            "late",
+            "on_behalf",
+            "baseline",
+            "author",
+            "reviewer",
+            "review_comment",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "reviewed_at",
+        ]
+
+    @extend_schema_field(MEMBER_STATES_SCHEMA)
+    def get_member_states(self, update):
+        return {p.member_state.code: p.status for p in update.member_state_progress.all()}
+
+
+class UpdateContentSerializer(StrictSerializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    progress = serializers.IntegerField(help_text="0 to 100; 100 only when completed.")
+    as_of = serializers.DateField(required=False, allow_null=True)
+    narrative = serializers.CharField(required=False, allow_blank=True)
+    next_steps = serializers.CharField(required=False, allow_blank=True)
+    blockers = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.ChoiceField(choices=Reason.choices, required=False, allow_blank=True)
+    reason_explanation = serializers.CharField(required=False, allow_blank=True)
+    member_states = MemberStatesField(required=False)
+
+    CONTENT = ["status", "progress", "as_of", "narrative", "next_steps", "blockers", "reason", "reason_explanation"]
+
+    def values(self):
+        return {k: v for k, v in self.validated_data.items() if k in self.CONTENT}
+
+    def per_member_state(self):
+        return self.validated_data.get("member_states")
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A submitted update",
+            request_only=True,
+            value={
+                "initiative": 2,
+                "period": "2026-H2",
+                "status": "in_progress",
+                "progress": 40,
+                "narrative": "Consultations held with all ten Member States.",
+                "submit": True,
+            },
+        ),
+    ]
+)
+class UpdateCreateSerializer(UpdateContentSerializer):
+    initiative = serializers.PrimaryKeyRelatedField(queryset=Initiative.objects.all())
+    output = serializers.PrimaryKeyRelatedField(queryset=Output.objects.all(), required=False, allow_null=True)
+    period = serializers.SlugRelatedField(slug_field="code", queryset=Period.objects.all())
+    body = serializers.SlugRelatedField(
+        slug_field="acronym",
+        queryset=Body.objects.all(),
+        required=False,
+        help_text="The reporting body; defaults to the caller's own.",
+    )
+    submit = serializers.BooleanField(default=False, help_text="Submit for review at once instead of saving a draft.")
+
+
+class UpdatePatchSerializer(UpdateContentSerializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    progress = serializers.IntegerField(required=False)
+
+
+class ReturnSerializer(StrictSerializer):
+    comment = serializers.CharField(help_text="What needs revising; the body sees it.")
+
+
+class BulkItemSerializer(UpdateContentSerializer):
+    initiative = serializers.PrimaryKeyRelatedField(queryset=Initiative.objects.all())
+    output = serializers.PrimaryKeyRelatedField(queryset=Output.objects.all(), required=False, allow_null=True)
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "TELSOM files two lines",
+            request_only=True,
+            value={
+                "period": "2026-H2",
+                "body": "TELSOM",
+                "submit": True,
+                "updates": [
+                    {"initiative": 1, "status": "in_progress", "progress": 50, "narrative": "Mapping under way."},
+                    {
+                        "initiative": 3,
+                        "status": "completed",
+                        "progress": 100,
+                        "narrative": "USO 2.0 framework adopted.",
+                    },
+                ],
+            },
+        ),
+    ]
+)
+class BulkSerializer(StrictSerializer):
+    period = serializers.SlugRelatedField(slug_field="code", queryset=Period.objects.all())
+    body = serializers.SlugRelatedField(slug_field="acronym", queryset=Body.objects.all(), required=False)
+    submit = serializers.BooleanField(default=True)
+    updates = BulkItemSerializer(many=True, allow_empty=False)
+
+
+class EvidenceLinkSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=[("link", "Link"), ("meeting", "Meeting reference")], default="link")
+    title = serializers.CharField(max_length=300)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
+
+
+class EvidenceFileSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB.")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/progress/", views.report_progress, name="report_progress"),
+    path("<int:pk>/download/<str:format>/", views.report_download, name="report_download"),
+]
