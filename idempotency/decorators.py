@@ -10,6 +10,26 @@ from .models import IdempotentRequest
 HEADER = "Idempotency-Key"
 
 
+def _fingerprint(request):
+    """SHA-256 of what was asked: method, path and body; for uploads, the fields and each file's own hash."""
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    if request.content_type.startswith("multipart/"):
+        # Django refuses to hand over the raw body of a large upload (and it would sit in memory).
+        for name in sorted(request.data.keys()):
+            if name in request.FILES:
+                for upload in request.FILES.getlist(name):
+                    file_digest = hashlib.sha256()
+                    for chunk in upload.chunks():
+                        file_digest.update(chunk)
+                    upload.seek(0)
+                    digest.update(f"{name}={upload.name}:{upload.size}:{file_digest.hexdigest()}\n".encode())
+            else:
+                digest.update(f"{name}={request.data.getlist(name)}\n".encode())
+    else:
+        digest.update(request._request.body)  # the bytes sent, before parsing
+    return digest.hexdigest()
+
+
 def idempotent(view_method):
     """For a DRF view method: the same key with the same request gives the stored answer, never a second action.
 
@@ -24,8 +44,7 @@ def idempotent(view_method):
             return view_method(view, request, *args, **kwargs)
         if len(key) > 255:
             return Response({"detail": f"{HEADER} is at most 255 characters."}, status=status.HTTP_400_BAD_REQUEST)
-        raw = request._request.body  # read before parsing, so that the fingerprint is of the bytes sent
-        fingerprint = hashlib.sha256(b"%s %s\n%s" % (request.method.encode(), request.path.encode(), raw)).hexdigest()
+        fingerprint = _fingerprint(request)
         previous = IdempotentRequest.objects.filter(user=request.user, key=key).first()
         if previous is not None:
             if previous.fingerprint != fingerprint:

@@ -45,7 +45,7 @@ class ExpectedReportSerializer(serializers.ModelSerializer):
     initiative_code = serializers.CharField(source="initiative.code")
     title = serializers.CharField(source="initiative.short_title")
     output = serializers.IntegerField(source="output_id", allow_null=True)
-    output_position = serializers.IntegerField(source="output.position", default=None)
+    output_position = serializers.IntegerField(source="output.position", default=None, allow_null=True)
     body = serializers.CharField(source="body.acronym")
     received = serializers.BooleanField(help_text="An update was submitted or accepted.")
     update = serializers.SerializerMethodField(help_text="The body's update on this line, if any: id and state.")
@@ -97,11 +97,11 @@ class UpdateSerializer(serializers.ModelSerializer):
     initiative_code = serializers.CharField(source="initiative.code")
     output = serializers.IntegerField(source="output_id", allow_null=True)
     period = serializers.CharField(source="period.code")
-    body = serializers.CharField(source="body.acronym", default=None)
+    body = serializers.CharField(source="body.acronym", default=None, allow_null=True)
     member_states = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(many=True, read_only=True)
-    author = serializers.CharField(source="author.username", default=None)
-    reviewer = serializers.CharField(source="reviewer.username", default=None)
+    author = serializers.CharField(source="author.username", default=None, allow_null=True)
+    reviewer = serializers.CharField(source="reviewer.username", default=None, allow_null=True)
 
     class Meta:
         model = Update

@@ -255,13 +255,16 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def bulk(self, request):
         data = s.BulkSerializer(data=request.data)
         if not data.is_valid():
-            errors = data.errors
-            if isinstance(errors.get("updates"), list):
-                errors = {
-                    **errors,
-                    "updates": [{"index": i, "errors": e} for i, e in enumerate(errors["updates"]) if e],
-                }
-            raise ValidationError(errors)
+            errors = dict(data.errors)
+            items = errors.pop("updates", None)
+            # DRF reports a list's errors either as a list or as a dict keyed by position.
+            if isinstance(items, list) and all(isinstance(e, dict) for e in items):
+                items = {i: e for i, e in enumerate(items) if e}
+            if isinstance(items, dict) and all(str(i).isdigit() for i in items):
+                listed = [{"index": int(i), "errors": e} for i, e in sorted(items.items(), key=lambda kv: int(kv[0]))]
+                body = {"detail": f"{len(listed)} item(s) refused; nothing was saved.", "errors": listed, **errors}
+                return Response(body, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError({**errors, **({"updates": items} if items else {})})
         v = data.validated_data
         items = [
             {
