@@ -5,6 +5,7 @@ from django import forms
 from workprogramme.models import MemberState, Status
 
 from .models import MemberStateProgress, Period, Reason
+from .services import UPDATE_FIELDS
 
 
 class UpdateForm(forms.Form):
@@ -43,20 +44,7 @@ class UpdateForm(forms.Form):
                 self.member_state_fields.append(name)
 
     def values(self):
-        data = self.cleaned_data
-        return {
-            k: data.get(k)
-            for k in [
-                "status",
-                "progress",
-                "as_of",
-                "narrative",
-                "next_steps",
-                "blockers",
-                "reason",
-                "reason_explanation",
-            ]
-        }
+        return {k: self.cleaned_data.get(k) for k in UPDATE_FIELDS}
 
     def member_states(self):
         if not self.member_state_fields:

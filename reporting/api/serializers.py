@@ -6,6 +6,7 @@ from rest_framework import serializers
 from workprogramme.models import Body, Initiative, Output, Status
 
 from ..models import Evidence, ExpectedReport, MemberStateProgress, Period, Reason, Update
+from ..services import UPDATE_FIELDS
 
 MEMBER_STATES_SCHEMA = {
     "type": "object",
@@ -152,7 +153,7 @@ class UpdateContentSerializer(StrictSerializer):
     reason_explanation = serializers.CharField(required=False, allow_blank=True)
     member_states = MemberStatesField(required=False)
 
-    CONTENT = ["status", "progress", "as_of", "narrative", "next_steps", "blockers", "reason", "reason_explanation"]
+    CONTENT = UPDATE_FIELDS
 
     def values(self):
         return {k: v for k, v in self.validated_data.items() if k in self.CONTENT}
