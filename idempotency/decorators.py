@@ -1,8 +1,10 @@
 import hashlib
+import json
 from functools import wraps
 
 from django.db import IntegrityError, transaction
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .models import IdempotentRequest
@@ -54,27 +56,37 @@ def idempotent(view_method):
                 )
             return Response(previous.response, status=previous.status_code, headers={"Idempotent-Replayed": "true"})
         try:
+            # Claim the key first: a second copy arriving meanwhile waits on the unique key, then is told so.
             with transaction.atomic():
-                try:
-                    response = view_method(view, request, *args, **kwargs)
-                except Exception as error:  # DRF turns validation, permission and 404 errors into answers
-                    response = view.handle_exception(error)
-                if response.status_code < 500:
-                    IdempotentRequest.objects.create(
-                        user=request.user,
-                        key=key,
-                        method=request.method,
-                        path=request.path[:500],
-                        fingerprint=fingerprint,
-                        status_code=response.status_code,
-                        response=response.data,
-                    )
+                claim = IdempotentRequest.objects.create(
+                    user=request.user,
+                    key=key,
+                    method=request.method,
+                    path=request.path[:500],
+                    fingerprint=fingerprint,
+                    status_code=0,
+                    response={},
+                )
         except IntegrityError:
-            # The same key arrived twice at once: the other copy is doing the work.
             return Response(
                 {"detail": f"A request with this {HEADER} is in progress; retry in a moment."},
                 status=status.HTTP_409_CONFLICT,
             )
+        try:
+            with transaction.atomic():  # the view's own work, undone alone if it fails
+                response = view_method(view, request, *args, **kwargs)
+        except Exception as error:  # DRF turns validation, permission and 404 errors into answers
+            response = view.handle_exception(error)
+            # DRF marks the request's transaction for rollback on an error; the view's work is already undone
+            # (its savepoint above), and the claim must stay so that a retry gets this same answer.
+            if transaction.get_connection().in_atomic_block:
+                transaction.set_rollback(False)
+        if response.status_code >= 500:
+            claim.delete()  # a server fault is not an answer to replay: a retry really retries
+        else:
+            claim.status_code = response.status_code
+            claim.response = json.loads(JSONRenderer().render(response.data) or b"null")
+            claim.save(update_fields=["status_code", "response"])
         return response
 
     return wrapper

@@ -23,7 +23,21 @@ class StrictSerializer(serializers.Serializer):
         unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
         if unknown:
             raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        with_nul = sorted(name for name, value in data.items() if _has_nul(value)) if isinstance(data, dict) else []
+        if with_nul:
+            # Refused before any lookup: PostgreSQL cannot compare text holding NUL.
+            raise serializers.ValidationError({name: ["Null characters are not allowed."] for name in with_nul})
         return super().to_internal_value(data)
+
+
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value if not isinstance(v, dict))
+    return False
 
 
 @extend_schema_field(MEMBER_STATES_SCHEMA)

@@ -38,7 +38,7 @@ class MemberStateSerializer(serializers.ModelSerializer):
 
 class AreaSerializer(serializers.ModelSerializer):
     programme = serializers.CharField(source="programme.code")
-    parent = serializers.CharField(source="parent.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
 
     class Meta:
         model = Area
@@ -68,7 +68,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
     outcome = serializers.SerializerMethodField()
     bodies = serializers.SerializerMethodField()
     body_roles = serializers.SerializerMethodField()
-    parent = serializers.CharField(source="parent.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
     outputs = OutputSerializer(many=True, read_only=True)
     source = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
@@ -112,7 +112,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
                 "properties": {
                     "code": {"type": "string"},
                     "number": {"type": "string"},
-                    "area": {"type": "string"},
+                    "area": {"type": "string", "nullable": True, "description": "Null where the document is not ours."},
                     "title": {"type": "string"},
                     "quoted": {"type": "boolean"},
                     "timeline": {"type": "string"},
