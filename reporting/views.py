@@ -78,11 +78,7 @@ def period_detail(request, code):
         .select_related("initiative", "output", "body")
         .order_by("body__acronym", "initiative__position", "output__position")
     )
-    unassigned = (
-        Initiative.objects.open().filter(assignment__in=["to_be_confirmed", "all_relevant", "none_given"])
-        if period.takes_filings
-        else Initiative.objects.none()
-    )
+    unassigned = Initiative.objects.open().unassigned() if period.takes_filings else Initiative.objects.none()
     return render(
         request,
         "reporting/period_detail.html",

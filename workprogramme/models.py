@@ -180,6 +180,10 @@ class InitiativeQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
 
+    def unassigned(self):
+        """Lines the document gives no body: no report can be expected of anyone until one is assigned."""
+        return self.exclude(assignment=Initiative.Assignment.NAMED)
+
     def overdue(self, on: date | None = None):
         """Timeline passed (the end of its target year is behind us) and not completed or discontinued."""
         on = on or date.today()
