@@ -175,6 +175,12 @@ class UpdateQuerySet(models.QuerySet):
     def for_body(self, body):
         return self.filter(body=body)
 
+    def reasons(self):
+        """Why lines are delayed or discontinued: (reason label, count), most frequent first. One query."""
+        labels = dict(Reason.choices)
+        counts = self.exclude(reason="").values("reason").annotate(n=Count("id")).order_by("-n", "reason")
+        return [(labels.get(row["reason"], row["reason"]), row["n"]) for row in counts]
+
 
 class Update(models.Model):
     """One body's implementation update on one line (or output) for one period."""

@@ -87,6 +87,7 @@ def period_detail(request, code):
             "matrix": ExpectedReport.objects.filter(period=period).matrix(),
             "expected": expected,
             "unassigned": unassigned,
+            "reasons": Update.objects.in_period(period).exclude(state=Update.State.DRAFT).reasons(),
             "can_manage": permissions.is_secretariat(request.user),
         },
     )

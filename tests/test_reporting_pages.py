@@ -245,3 +245,23 @@ def test_reporting_pages_do_not_grow_with_the_updates(client, period, url, djang
         )
     with django_assert_max_num_queries(baseline):
         staff.get(url)
+
+
+def test_the_period_page_counts_the_reasons_for_delay(client, period, telsom):
+    services.update_create(
+        user=telsom,
+        period=period,
+        initiative=Initiative.objects.get(code="AWPEC-1.1"),
+        body=telsom.body,
+        values={
+            "status": "delayed",
+            "progress": 20,
+            "narrative": "Waiting.",
+            "reason": "awaiting_funding",
+            "reason_explanation": "The grant is not yet approved.",
+        },
+        submit=True,
+    )
+    assert Update.objects.in_period(period).reasons() == [("Awaiting funding", 1)]
+    content = login(client, "secretariat").get(period.get_absolute_url()).content.decode()
+    assert "Why lines are delayed or discontinued" in content and "Awaiting funding" in content
