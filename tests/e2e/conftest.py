@@ -44,8 +44,6 @@ def _e2e_database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """Base URL of a running site with both plans, the 2019 baseline, the demo people and an open period."""
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium): the browser tests cannot run")
     env = {
         **os.environ,
         "DATABASE_URL": _e2e_database_url(tmp_path_factory),

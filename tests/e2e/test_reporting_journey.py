@@ -5,7 +5,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.e2e
+from .conftest import CHROMIUM
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
+]
 
 LINE = "DIFAP-2.2"  # an ASEAN data classification scheme: led by TELSOM, no 2019 status, so not started
 
