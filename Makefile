@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# Parallel test workers (pytest-xdist): one per core by default.
+TEST_WORKERS ?= auto
 
 .PHONY: install setup run test lint format migrations-check load demo worker beat browsers clean
 
@@ -38,7 +40,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install .env
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check .

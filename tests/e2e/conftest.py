@@ -33,7 +33,8 @@ def _e2e_database_url(tmp_path_factory):
     import psycopg
 
     parsed = urlparse(url)
-    name = parsed.path.lstrip("/") + "_e2e"
+    # One database per xdist worker, should browser tests ever run on two workers at once.
+    name = parsed.path.lstrip("/") + "_e2e" + os.environ.get("PYTEST_XDIST_WORKER", "")
     admin = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
