@@ -345,6 +345,9 @@ def spreadsheet(request):
         except spreadsheets.SpreadsheetRejected as rejected:
             errors = rejected.errors
         else:
-            messages.success(request, f"{len(updates)} update(s) filed from the spreadsheet.")
+            if updates:
+                messages.success(request, f"{len(updates)} update(s) filed from the spreadsheet.")
+            else:
+                messages.info(request, "Nothing in the spreadsheet differs from what is filed: no update was filed.")
             return redirect("reporting:dashboard")
     return render(request, "reporting/spreadsheet.html", {"period": period, "body": body, "errors": errors})
