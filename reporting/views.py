@@ -282,6 +282,8 @@ def comment_add(request, pk):
             services.comment_add(user=request.user, update=update, text=form.cleaned_data["text"], parent=parent)
         except ValidationError as error:
             messages.error(request, _first_message(error))
+    elif form.has_error("text", "max_length"):
+        messages.error(request, form.errors["text"][0])
     else:
         messages.error(request, "Write a comment before sending it.")
     return redirect(f"{update.get_absolute_url()}#comments")
@@ -350,4 +352,5 @@ def spreadsheet(request):
             else:
                 messages.info(request, "Nothing in the spreadsheet differs from what is filed: no update was filed.")
             return redirect("reporting:dashboard")
-    return render(request, "reporting/spreadsheet.html", {"period": period, "body": body, "errors": errors})
+    context = {"period": period, "body": body, "errors": errors}
+    return render(request, "reporting/spreadsheet.html", context, status=400 if errors else 200)
