@@ -88,6 +88,18 @@ def _inert(sheet):
                 cell.quotePrefix = True
 
 
+LIMITED_COLUMNS = {"narrative": "narrative", "note": "next_steps", "explanation": "reason_explanation"}
+
+
+def upload_limits():
+    """The limits people meet, for the spreadsheet page."""
+    return {
+        "megabytes": MAX_UPLOAD_BYTES // 1048576,
+        "rows": MAX_ROWS,
+        **{name: Update._meta.get_field(field).max_length for name, field in LIMITED_COLUMNS.items()},
+    }
+
+
 def _member_state_codes():
     return list(MemberState.objects.values_list("code", flat=True))
 

@@ -352,5 +352,5 @@ def spreadsheet(request):
             else:
                 messages.info(request, "Nothing in the spreadsheet differs from what is filed: no update was filed.")
             return redirect("reporting:dashboard")
-    context = {"period": period, "body": body, "errors": errors}
+    context = {"period": period, "body": body, "errors": errors, "limits": spreadsheets.upload_limits()}
     return render(request, "reporting/spreadsheet.html", context, status=400 if errors else 200)

@@ -262,3 +262,10 @@ def test_limits_hold_for_the_secretariat_too(period):
     buffer = io.BytesIO()
     book.save(buffer)
     assert_refused(post(api, buffer.getvalue()), period, says="At most 10,000 characters")
+
+
+def test_the_spreadsheet_page_states_the_limits(client, period):
+    client.login(username="telsom", password="asean-demo-2026")
+    page = client.get(f"/reporting/spreadsheet/?period={PERIOD}&body=TELSOM").content.decode()
+    assert "at most 5 MB and 2,000 rows" in page
+    assert "a narrative at most 10,000 characters" in page
