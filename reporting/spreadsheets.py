@@ -202,6 +202,14 @@ def build_template(*, period, body):
             "filed, or none: problems are reported by row and column."
         ]
     )
+    limits = upload_limits()
+    about.append(
+        [
+            f"Limits: a narrative at most {limits['narrative']:,} characters, next steps and blockers "
+            f"{limits['note']:,}, the explanation of a reason {limits['explanation']:,}; the file at most "
+            f"{limits['megabytes']} MB and {limits['rows']:,} rows. Rows you leave unchanged file nothing."
+        ]
+    )
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 20
     for each in (sheet, lists, about):
