@@ -4,6 +4,7 @@ from django import forms
 
 from workprogramme.models import MemberState, Status
 
+from .limits import EXPLANATION_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from .models import MemberStateProgress, Period, Reason
 from .services import UPDATE_FIELDS
 
@@ -20,15 +21,21 @@ class UpdateForm(forms.Form):
     narrative = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
+        max_length=NARRATIVE_MAX_LENGTH,
         help_text="What was done this period: meetings, decisions, documents.",
     )
-    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    blockers = forms.CharField(label="Blockers and risks", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX_LENGTH)
+    blockers = forms.CharField(
+        label="Blockers and risks", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX_LENGTH
+    )
     reason = forms.ChoiceField(
         label="Reason (delayed or discontinued)", choices=[("", "—"), *Reason.choices], required=False
     )
     reason_explanation = forms.CharField(
-        label="Explanation of the reason", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="Explanation of the reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=EXPLANATION_MAX_LENGTH,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -67,23 +74,25 @@ class UpdateForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What needs revising")
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="What needs revising", max_length=NOTE_MAX_LENGTH
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Comment", max_length=NOTE_MAX_LENGTH)
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class EvidenceLinkForm(forms.Form):
-    title = forms.CharField(max_length=300)
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
     kind = forms.ChoiceField(choices=[("link", "Link"), ("meeting", "Meeting reference")])
-    url = forms.URLField(label="Address (URL)", required=False, max_length=1000, assume_scheme="https")
+    url = forms.URLField(label="Address (URL)", required=False, max_length=URL_MAX_LENGTH, assume_scheme="https")
 
 
 class EvidenceFileForm(forms.Form):
-    title = forms.CharField(max_length=300, required=False)
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH, required=False)
     file = forms.FileField(help_text="PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB.")
 
 

@@ -11,6 +11,16 @@ from simple_history.models import HistoricalRecords
 
 from workprogramme.models import Body, Initiative, MemberState, Output, Status
 
+from .limits import (
+    EXPLANATION_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    at_most,
+    text_field,
+)
+
 
 class PeriodQuerySet(models.QuerySet):
     def taking_filings(self):
@@ -223,11 +233,11 @@ class Update(models.Model):
         null=True, blank=True, help_text="Percent complete, 0 to 100; blank only on a baseline that states none."
     )
     as_of = models.DateField(null=True, blank=True, help_text="The date the facts are reported as of.")
-    narrative = models.TextField(blank=True)
-    next_steps = models.TextField(blank=True)
-    blockers = models.TextField("blockers and risks", blank=True)
+    narrative = text_field(NARRATIVE_MAX_LENGTH, blank=True)
+    next_steps = text_field(NOTE_MAX_LENGTH, blank=True)
+    blockers = text_field(NOTE_MAX_LENGTH, "blockers and risks", blank=True)
     reason = models.CharField(max_length=30, choices=Reason.choices, blank=True, db_index=True)
-    reason_explanation = models.TextField(blank=True)
+    reason_explanation = text_field(EXPLANATION_MAX_LENGTH, blank=True)
     baseline = models.BooleanField(default=False, help_text="Loaded from DIFAP's mid-2019 implementation column.")
 
     author = models.ForeignKey(
@@ -242,7 +252,7 @@ class Update(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="updates_reviewed"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_comment = models.TextField(blank=True)
+    review_comment = text_field(NOTE_MAX_LENGTH, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save; refuses stale edits.")
     history = HistoricalRecords()
 
@@ -255,6 +265,11 @@ class Update(models.Model):
                 fields=["period", "initiative", "output", "body"], name="one_update_per_line", nulls_distinct=False
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="progress_at_most_100"),
+            at_most("narrative", NARRATIVE_MAX_LENGTH, "update_narrative_max_length"),
+            at_most("next_steps", NOTE_MAX_LENGTH, "update_next_steps_max_length"),
+            at_most("blockers", NOTE_MAX_LENGTH, "update_blockers_max_length"),
+            at_most("reason_explanation", EXPLANATION_MAX_LENGTH, "update_reason_explanation_max_length"),
+            at_most("review_comment", NOTE_MAX_LENGTH, "update_review_comment_max_length"),
         ]
         indexes = [
             models.Index(fields=["period", "body", "state"], name="update_period_body_state_idx"),
@@ -306,8 +321,8 @@ class Evidence(models.Model):
 
     update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    title = models.CharField(max_length=300)
-    url = models.URLField(blank=True, max_length=1000)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    url = models.URLField(blank=True, max_length=URL_MAX_LENGTH)
     file = models.FileField(upload_to=evidence_path, blank=True)
     filename = models.CharField(max_length=255, blank=True, help_text="The name the file was uploaded with.")
     content_type = models.CharField(max_length=100, blank=True)
@@ -335,11 +350,12 @@ class Comment(models.Model):
     update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
+    text = text_field(NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [at_most("text", NOTE_MAX_LENGTH, "comment_text_max_length")]
 
     def __str__(self):
         return f"Comment by {self.author} on {self.update}"

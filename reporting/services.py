@@ -17,6 +17,7 @@ from workprogramme.concurrency import StaleEdit, lock_version
 from workprogramme.models import CLOSED_STATUSES, Initiative, MemberState, Status
 
 from . import permissions
+from .limits import length_error
 from .models import Comment, Evidence, ExpectedReport, MemberStateProgress, Period, Reason, Update, evidence_path
 
 UPDATE_FIELDS = ["status", "progress", "as_of", "narrative", "next_steps", "blockers", "reason", "reason_explanation"]
@@ -150,6 +151,9 @@ def period_mark_reviewed(*, user, period):
 def validate_update(*, period, initiative, values, member_states):
     """The rules an update's content must meet; raises ValidationError naming each field at fault."""
     errors = {}
+    for field in ("narrative", "next_steps", "blockers", "reason_explanation"):
+        if message := length_error(Update, field, values.get(field)):
+            errors[field] = message
     status, progress = values.get("status"), values.get("progress")
     if status not in Status.values:
         errors["status"] = "Choose a status."
@@ -363,6 +367,8 @@ def update_return(*, user, update, comment, version=None):
         )
     if not (comment or "").strip():
         raise ValidationError({"comment": "Say what needs revising: the body sees this comment."})
+    if message := length_error(Update, "review_comment", comment.strip()):
+        raise ValidationError({"comment": message})
     update.state = Update.State.RETURNED
     update.reviewer = user
     update.reviewed_at = timezone.now()
@@ -387,6 +393,8 @@ def comment_add(*, user, update, text, parent=None):
         raise PermissionDenied("Only the body, the Secretariat and ACCEC reviewers comment on an update.")
     if not (text or "").strip():
         raise ValidationError({"text": "Write a comment."})
+    if message := length_error(Comment, "text", text.strip()):
+        raise ValidationError({"text": message})
     if parent is not None and parent.update_id != update.pk:
         raise ValidationError({"parent": "A reply must answer a comment on the same update."})
     return Comment.objects.create(update=update, author=user, text=text.strip(), parent=parent)

@@ -2,11 +2,15 @@
 uploaded through the same bulk filing as the API (every row filed, or none), with row and column messages."""
 
 import io
+import logging
 import zipfile
+import zlib
 from datetime import date, datetime
+from xml.parsers import expat
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -14,9 +18,26 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from workprogramme.models import Body, Initiative, MemberState, Status
 
 from . import services
+from .limits import length_error
 from .models import ExpectedReport, MemberStateProgress, Period, Reason, Update
 
+logger = logging.getLogger(__name__)
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Upload limits, checked before the workbook is parsed (size, parts, uncompressed size, compression) and while its
+# rows are read (rows, columns, cell lengths), so that no file can take a worker's memory or time.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # 2,000 rows of long narratives compress to well under this
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # what the parser may read, whatever the file claims: bounds memory
+MAX_COMPRESSION_RATIO = 100  # real sheets compress 5 to 20 times; a zip bomb compresses thousands of times
+RATIO_CHECKED_ABOVE = 1024 * 1024  # a small part (a narrative of one repeated letter) may compress well harmlessly
+MAX_PARTS = 200  # the template has about a dozen parts; Excel adds a few more
+MAX_SHEETS = 10  # the template has three (About, Updates, Lists); room for a few of the user's own
+MAX_ROWS = 2_000  # rows of the Updates sheet after the headers; the body owing the most owes far fewer lines
+MAX_COLUMNS = 50  # the template has 12 columns and one per Member State
+OTHER_CELL_MAX_LENGTH = 1_000  # codes, list labels and the line's title; text columns have their field's maximum
+MAX_LISTED_PROBLEMS = 100  # beyond this, the list stops: correcting these first is what helps
+REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 SHEET = "Updates"
 FIRST_ROW = 2
 COLUMNS = [
@@ -45,6 +66,38 @@ class SpreadsheetRejected(Exception):
     def __init__(self, errors):
         super().__init__(f"{len(errors)} problem(s) in the spreadsheet; nothing was filed.")
         self.errors = errors
+
+
+def _refuse(message, column=None):
+    raise SpreadsheetRejected([{"row": None, "column": column, "message": message}])
+
+
+NOT_A_TEMPLATE = "This is not an .xlsx spreadsheet made from the template."
+TEXT_FIELDS = ("narrative", "next_steps", "blockers", "reason_explanation")
+
+
+def _inert(sheet):
+    """Every text cell as a string, never a formula: a narrative starting with = + - @ reads back as written.
+
+    The quote prefix keeps it text when someone edits the cell in Excel; it is a style, not part of the value.
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+LIMITED_COLUMNS = {"narrative": "narrative", "note": "next_steps", "explanation": "reason_explanation"}
+
+
+def upload_limits():
+    """The limits people meet, for the spreadsheet page."""
+    return {
+        "megabytes": MAX_UPLOAD_BYTES // 1048576,
+        "rows": MAX_ROWS,
+        **{name: Update._meta.get_field(field).max_length for name, field in LIMITED_COLUMNS.items()},
+    }
 
 
 def _member_state_codes():
@@ -84,6 +137,10 @@ def build_template(*, period, body):
         if update and not update.is_editable:
             # Already filed: shown, but left out of the fields, so that an upload does not try to file it again.
             current = f"{current} ({update.get_state_display().lower()} update for {period.code})"
+            update = None
+        elif update and any(ILLEGAL_CHARACTERS_RE.search(getattr(update, f)) for f in TEXT_FIELDS):
+            # Control characters cannot be stored in a spreadsheet: the draft is left out rather than altered.
+            current = f"{current} (draft holds characters a spreadsheet cannot: edit it on its page)"
             update = None
         row = [
             entry.initiative.code,
@@ -145,8 +202,18 @@ def build_template(*, period, body):
             "filed, or none: problems are reported by row and column."
         ]
     )
+    limits = upload_limits()
+    about.append(
+        [
+            f"Limits: a narrative at most {limits['narrative']:,} characters, next steps and blockers "
+            f"{limits['note']:,}, the explanation of a reason {limits['explanation']:,}; the file at most "
+            f"{limits['megabytes']} MB and {limits['rows']:,} rows. Rows you leave unchanged file nothing."
+        ]
+    )
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 20
+    for each in (sheet, lists, about):
+        _inert(each)
     book.active = 1
     buffer = io.BytesIO()
     book.save(buffer)
@@ -157,21 +224,140 @@ def _text(value):
     return "" if value is None else str(value).strip()
 
 
-def read_upload(upload):
-    """(period, body, rows) from an uploaded template; rows are (row number, {header: value})."""
+def _check_archive(upload):
+    """Refuse, before any parsing, a file too big, not a ZIP, compressed like a bomb, damaged, or with a DTD."""
+    size = getattr(upload, "size", None)
+    if size is None:
+        size = upload.seek(0, io.SEEK_END)
+    if size > MAX_UPLOAD_BYTES:
+        _refuse(f"The file is {size / 1048576:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1048576} MB.")
+    upload.seek(0)
     try:
-        book = load_workbook(upload, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SpreadsheetRejected(
-            [{"row": None, "column": None, "message": "This is not an .xlsx spreadsheet made from the template."}]
-        ) from error
-    if "About" not in book.sheetnames or SHEET not in book.sheetnames:
-        raise SpreadsheetRejected(
-            [{"row": None, "column": None, "message": "The About and Updates sheets of the template are missing."}]
-        )
-    about = book["About"]
-    period = Period.objects.filter(code=_text(about["B1"].value)).first()
-    body = Body.objects.filter(acronym=_text(about["B2"].value)).first()
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_PARTS:
+                _refuse(f"The file has {len(members)} parts; a spreadsheet from the template has a few dozen at most.")
+            names = {m.filename for m in members}
+            if not all(part in names for part in REQUIRED_PARTS):
+                _refuse(NOT_A_TEMPLATE)
+            sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            if len(sheets) > MAX_SHEETS:
+                _refuse(f"The workbook has {len(sheets)} sheets; the limit is {MAX_SHEETS}.")
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > MAX_UNCOMPRESSED_BYTES:
+                _refuse(
+                    f"The workbook unpacks to {unpacked / 1048576:.0f} MB; the limit is "
+                    f"{MAX_UNCOMPRESSED_BYTES // 1048576} MB."
+                )
+            for member in members:
+                if member.file_size > RATIO_CHECKED_ABOVE and (
+                    member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+                ):
+                    _refuse(
+                        f"{member.filename} is compressed {member.file_size // max(member.compress_size, 1):,} times; "
+                        f"a spreadsheet never is more than {MAX_COMPRESSION_RATIO} times."
+                    )
+            for member in members:
+                if member.filename.endswith((".xml", ".rels", ".vml")):
+                    _check_xml(archive, member)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as error:
+        # Not a ZIP, truncated, a wrong checksum, an unknown compression or a password: nothing readable.
+        logger.info("Spreadsheet refused: %s", error)
+        _refuse(f"{NOT_A_TEMPLATE} The file is damaged or truncated, or is not a workbook.")
+    finally:
+        upload.seek(0)
+
+
+def _check_xml(archive, member):
+    """Stream one part through expat: it must be well-formed and declare no DTD (so no entities, no bombs)."""
+    parser = expat.ParserCreate()
+
+    def doctype(*args):
+        _refuse(f"{member.filename} declares a DTD or entities, which a spreadsheet never has: the file is refused.")
+
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(1024 * 1024):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        _refuse(f"{member.filename} is not well-formed XML ({expat.errors.messages[error.code]}, line {error.lineno}).")
+
+
+def _cell_limit(header):
+    field = next((f for title, f, _, _ in COLUMNS if title == header), None)
+    return field if field in TEXT_FIELDS else None
+
+
+def _rows(sheet, errors):
+    """The Updates sheet's rows, read lazily, refusing too many rows or columns and any cell over its limit."""
+    sheet.reset_dimensions()  # a declared size is not trusted: rows are as long as their last cell
+    headers = []
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS + 1:
+            _refuse(f"The Updates sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}.")
+        if len(cells) > MAX_COLUMNS and any(v not in (None, "") for v in cells[MAX_COLUMNS:]):
+            _refuse(f"Row {number} has more than {MAX_COLUMNS} columns; the limit is {MAX_COLUMNS}.")
+        if number == 1:
+            headers = [_text(c)[:OTHER_CELL_MAX_LENGTH] for c in cells]
+            continue
+        for header, value in zip(headers, cells, strict=False):
+            if not isinstance(value, str):
+                continue
+            field = _cell_limit(header)
+            message = (
+                length_error(Update, field, value.strip())
+                if field
+                else (
+                    f"At most {OTHER_CELL_MAX_LENGTH:,} characters; this has {len(value):,}."
+                    if len(value) > OTHER_CELL_MAX_LENGTH
+                    else None
+                )
+            )
+            if message:
+                errors.append({"row": number, "column": header or None, "message": message})
+                if len(errors) >= MAX_LISTED_PROBLEMS:
+                    raise SpreadsheetRejected(errors)
+        values = dict(zip(headers, cells, strict=False))
+        if any(_text(v) for v in values.values()):
+            yield number, values
+
+
+def read_upload(upload):
+    """(period, body, rows) from an uploaded template; rows are (row number, {header: value}).
+
+    Refuses, with messages, anything over the upload limits, damaged, or not made from the template.
+    """
+    _check_archive(upload)
+    try:
+        book = load_workbook(upload, read_only=True, data_only=True)
+    except SpreadsheetRejected:
+        raise
+    except Exception as error:  # a hostile file can break the parser in many ways, each a 400
+        logger.info("Spreadsheet refused by the parser: %r", error)
+        _refuse(f"{NOT_A_TEMPLATE} It could not be read: {type(error).__name__}.")
+    try:
+        if len(book.sheetnames) > MAX_SHEETS:
+            _refuse(f"The workbook has {len(book.sheetnames)} sheets; the limit is {MAX_SHEETS}.")
+        if "About" not in book.sheetnames or SHEET not in book.sheetnames:
+            _refuse("The About and Updates sheets of the template are missing.")
+        errors = []
+        try:
+            about = list(book["About"].iter_rows(min_row=1, max_row=2, min_col=1, max_col=2, values_only=True))
+            rows = list(_rows(book[SHEET], errors))
+        except SpreadsheetRejected:
+            raise
+        except Exception as error:  # as above: a sheet that cannot be read is the file's fault
+            logger.info("Spreadsheet refused while reading rows: %r", error)
+            _refuse(f"{NOT_A_TEMPLATE} Its sheets could not be read: {type(error).__name__}.")
+    finally:
+        book.close()
+    if errors:
+        raise SpreadsheetRejected(errors)
+    about = [list(r) + [None, None] for r in about] + [[None, None]] * 2
+    period = Period.objects.filter(code=_text(about[0][1])).first()
+    body = Body.objects.filter(acronym=_text(about[1][1])).first()
     if period is None or body is None:
         raise SpreadsheetRejected(
             [
@@ -182,18 +368,33 @@ def read_upload(upload):
                 }
             ]
         )
-    sheet = book[SHEET]
-    headers = [_text(c.value) for c in sheet[1]]
-    rows = []
-    for number, cells in enumerate(sheet.iter_rows(min_row=FIRST_ROW, values_only=True), start=FIRST_ROW):
-        values = dict(zip(headers, cells, strict=False))
-        if any(_text(v) for v in values.values()):
-            rows.append((number, values))
     return period, body, rows
 
 
+def _unchanged(update, item):
+    """The row says what the body's editable update already says: filing it again would change nothing."""
+    if update is None or not update.is_editable:
+        return False
+    values = item["values"]
+    if any(getattr(update, field).strip() != values[field] for field in TEXT_FIELDS):
+        return False
+    if (update.status, update.progress, update.as_of, update.reason) != (
+        values["status"],
+        values["progress"],
+        values["as_of"],
+        values["reason"],
+    ):
+        return False
+    current = {p.member_state.code: p.status for p in update.member_state_progress.all()}
+    return "member_states" not in item or current == item["member_states"]
+
+
 def file_upload(*, user, upload, submit=True):
-    """File every row of an uploaded template through services.bulk_file; raises SpreadsheetRejected."""
+    """File every row of an uploaded template through services.bulk_file; raises SpreadsheetRejected.
+
+    Rows that say exactly what the body's update already says are left alone: a template downloaded and uploaded
+    unchanged files nothing (and returns no update).
+    """
     period, body, rows = read_upload(upload)
     header = {field: title for title, field, _, _ in COLUMNS}
     codes = _member_state_codes()
@@ -257,6 +458,18 @@ def file_upload(*, user, upload, submit=True):
         raise SpreadsheetRejected(
             [{"row": None, "column": header["status"], "message": "No row has a Status: fill in at least one line."}]
         )
+    filed = {
+        (u.initiative_id, u.output_id): u
+        for u in Update.objects.filter(period=period, body=body).prefetch_related("member_state_progress__member_state")
+    }
+    changed = [
+        (item, number)
+        for item, number in zip(items, item_rows, strict=True)
+        if not _unchanged(filed.get((item["initiative"].pk, item["output"].pk if item["output"] else None)), item)
+    ]
+    if not changed:
+        return []
+    items, item_rows = [item for item, _ in changed], [number for _, number in changed]
     try:
         return services.bulk_file(user=user, period=period, body=body, items=items, submit=submit)
     except services.BulkRejected as rejected:

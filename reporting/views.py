@@ -282,6 +282,8 @@ def comment_add(request, pk):
             services.comment_add(user=request.user, update=update, text=form.cleaned_data["text"], parent=parent)
         except ValidationError as error:
             messages.error(request, _first_message(error))
+    elif form.has_error("text", "max_length"):
+        messages.error(request, form.errors["text"][0])
     else:
         messages.error(request, "Write a comment before sending it.")
     return redirect(f"{update.get_absolute_url()}#comments")
@@ -345,6 +347,10 @@ def spreadsheet(request):
         except spreadsheets.SpreadsheetRejected as rejected:
             errors = rejected.errors
         else:
-            messages.success(request, f"{len(updates)} update(s) filed from the spreadsheet.")
+            if updates:
+                messages.success(request, f"{len(updates)} update(s) filed from the spreadsheet.")
+            else:
+                messages.info(request, "Nothing in the spreadsheet differs from what is filed: no update was filed.")
             return redirect("reporting:dashboard")
-    return render(request, "reporting/spreadsheet.html", {"period": period, "body": body, "errors": errors})
+    context = {"period": period, "body": body, "errors": errors, "limits": spreadsheets.upload_limits()}
+    return render(request, "reporting/spreadsheet.html", context, status=400 if errors else 200)

@@ -13,9 +13,11 @@ from .test_api_base import (
     API,
     PERIOD,
     api_media_root,
+    file_update,
     fresh_cache,
     period,
     secretariat_api,
+    snapshot,
     telsom_api,
     token_client,
 )
@@ -193,3 +195,81 @@ def test_template_needs_period_and_a_body(telsom_api, secretariat_api, period):
     assert secretariat_api.get(f"{API}/updates/spreadsheet/?period={PERIOD}&body=NOPE").status_code == 400
     book = template(secretariat_api, f"period={PERIOD}&body=ACCP")
     assert book["About"]["B2"].value == "ACCP"
+
+
+# The round trip: what is downloaded and uploaded unchanged changes nothing ------------------------------------------
+
+TRICKY = {
+    "AWPEC-1.1": {
+        "narrative": "=SUM(A1)",
+        "next_steps": "+65 123 4567, the regulator's hotline",
+        "blockers": "-- note: two lines\nsecond line",
+    },
+    "AWPEC-1.3": {
+        "status": "delayed",
+        "progress": 10,
+        "narrative": "@here '=quoted' and \"double\" <b>markup</b>",
+        "reason": "capacity",
+        "reason_explanation": '=HYPERLINK("http://evil.example", "click")',
+    },
+}
+
+
+@pytest.fixture
+def tricky_drafts(period):
+    return [file_update("telsom", code, period, **values) for code, values in TRICKY.items()]
+
+
+def test_template_writes_text_as_inert_strings(telsom_api, tricky_drafts):
+    narrative = rows_by_code(template(telsom_api))["AWPEC-1.1"]["Narrative"]
+    assert narrative.value == "=SUM(A1)"
+    assert narrative.data_type == "s"  # a string, not a formula
+    assert narrative.quotePrefix  # and kept text when edited in Excel
+
+
+def test_unchanged_round_trip_files_nothing_and_changes_nothing(telsom_api, period, tricky_drafts):
+    before = [snapshot(u) for u in tricky_drafts]
+    history = sum(u.history.count() for u in tricky_drafts)
+    response = upload(telsom_api, template(telsom_api))
+    assert response.status_code == 200, response.content
+    assert response.json() == []
+    assert [snapshot(u) for u in tricky_drafts] == before
+    assert sum(u.history.count() for u in tricky_drafts) == history
+    assert Update.objects.filter(period=period).count() == len(TRICKY)
+
+
+def test_round_trip_keeps_every_text_exactly(telsom_api, period, tricky_drafts):
+    """One row changed: it alone is filed, and every text of both rows is what was written, character for character."""
+    book = template(telsom_api)
+    rows_by_code(book)["AWPEC-1.1"]["Progress (%)"].value = 55
+    response = upload(telsom_api, book, HTTP_IDEMPOTENCY_KEY="tricky-1")
+    assert response.status_code == 201, response.content
+    assert [u["initiative_code"] for u in response.json()] == ["AWPEC-1.1"]
+    for code, values in TRICKY.items():
+        update = Update.objects.get(period=period, initiative__code=code)
+        for field, value in values.items():
+            if field != "progress":
+                assert getattr(update, field) == value, (code, field)
+    changed, unchanged = (Update.objects.get(pk=u.pk) for u in tricky_drafts)
+    assert (changed.progress, changed.state) == (55, "submitted")
+    assert unchanged.version == tricky_drafts[1].version
+
+
+def test_unchanged_upload_in_the_browser_says_nothing_was_filed(client, period, tricky_drafts):
+    client.login(username="telsom", password="asean-demo-2026")
+    download = client.get(f"/reporting/spreadsheet/?period={PERIOD}&body=TELSOM&download=1")
+    file = SimpleUploadedFile("t.xlsx", download.content, content_type=XLSX)
+    response = client.post(
+        "/reporting/spreadsheet/", {"period": PERIOD, "body": "TELSOM", "submit": "on", "file": file}, follow=True
+    )
+    assert "Nothing in the spreadsheet differs from what is filed" in response.content.decode()
+    assert [snapshot(u) for u in tricky_drafts] == [snapshot(Update.objects.get(pk=u.pk)) for u in tricky_drafts]
+
+
+def test_a_draft_with_control_characters_is_left_out_of_the_template(telsom_api, period):
+    """openpyxl cannot write them: the draft is shown as information, not altered and not a 500."""
+    draft = file_update("telsom", "AWPEC-1.1", period, narrative="bell \x07 in the text")
+    row = rows_by_code(template(telsom_api))["AWPEC-1.1"]
+    assert row["Status"].value is None
+    assert "edit it on its page" in row["Current status"].value
+    assert Update.objects.get(pk=draft.pk).narrative == "bell \x07 in the text"

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from workprogramme.models import Body, Initiative, Output, Status
 
+from ..limits import EXPLANATION_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from ..models import Evidence, ExpectedReport, MemberStateProgress, Period, Reason, Update
 from ..services import UPDATE_FIELDS
 
@@ -160,11 +161,11 @@ class UpdateContentSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Status.choices)
     progress = serializers.IntegerField(help_text="0 to 100; 100 only when completed.")
     as_of = serializers.DateField(required=False, allow_null=True)
-    narrative = serializers.CharField(required=False, allow_blank=True)
-    next_steps = serializers.CharField(required=False, allow_blank=True)
-    blockers = serializers.CharField(required=False, allow_blank=True)
+    narrative = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
+    blockers = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
     reason = serializers.ChoiceField(choices=Reason.choices, required=False, allow_blank=True)
-    reason_explanation = serializers.CharField(required=False, allow_blank=True)
+    reason_explanation = serializers.CharField(required=False, allow_blank=True, max_length=EXPLANATION_MAX_LENGTH)
     member_states = MemberStatesField(required=False)
 
     CONTENT = UPDATE_FIELDS
@@ -211,7 +212,7 @@ class UpdatePatchSerializer(UpdateContentSerializer):
 
 
 class ReturnSerializer(StrictSerializer):
-    comment = serializers.CharField(help_text="What needs revising; the body sees it.")
+    comment = serializers.CharField(help_text="What needs revising; the body sees it.", max_length=NOTE_MAX_LENGTH)
 
 
 class BulkItemSerializer(UpdateContentSerializer):
@@ -250,10 +251,10 @@ class BulkSerializer(StrictSerializer):
 
 class EvidenceLinkSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=[("link", "Link"), ("meeting", "Meeting reference")], default="link")
-    title = serializers.CharField(max_length=300)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=URL_MAX_LENGTH)
 
 
 class EvidenceFileSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB.")
-    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX_LENGTH)

@@ -329,7 +329,11 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             }
         },
         parameters=[IDEMPOTENCY],
-        responses={201: s.UpdateSerializer(many=True), **ERRORS},
+        responses={
+            201: s.UpdateSerializer(many=True),
+            200: OpenApiResponse(s.UpdateSerializer(many=True), description="No row differed from what is filed."),
+            **ERRORS,
+        },
     )
     @spreadsheet.mapping.post
     @idempotent
@@ -340,7 +344,9 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         submit = str(request.data.get("submit", "true")).lower() in ("1", "true", "yes", "on")
         updates = spreadsheets.file_upload(user=request.user, upload=upload, submit=submit)
         fresh = self.get_queryset().filter(pk__in=[u.pk for u in updates])
-        return Response(self.get_serializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
+        # Nothing differed from what is filed (e.g. a template uploaded unchanged): 200 and no update, not 201.
+        done = status.HTTP_201_CREATED if updates else status.HTTP_200_OK
+        return Response(self.get_serializer(fresh, many=True).data, status=done)
 
     def _period_and_body(self, params):
         period = Period.objects.filter(code=params.get("period", "")).first()
