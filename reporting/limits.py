@@ -12,6 +12,7 @@ NARRATIVE_MAX_LENGTH = 10_000  # about three pages: a half-year's work on one li
 NOTE_MAX_LENGTH = 5_000  # next steps, blockers and risks, review comments and comments: a page and a half
 EXPLANATION_MAX_LENGTH = 2_000  # why a line is delayed or discontinued is "a sentence or two"
 TITLE_MAX_LENGTH = 300  # an evidence title: the full title of a meeting report or a regional agreement fits
+RESTRICTION_REASON_MAX_LENGTH = 300  # why evidence is withheld from the public: shown publicly in one line
 URL_MAX_LENGTH = 2_000  # the longest address that browsers and servers reliably handle
 
 

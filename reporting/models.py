@@ -15,6 +15,7 @@ from .limits import (
     EXPLANATION_MAX_LENGTH,
     NARRATIVE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    RESTRICTION_REASON_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     URL_MAX_LENGTH,
     at_most,
@@ -176,6 +177,13 @@ class UpdateQuerySet(models.QuerySet):
     def accepted(self):
         return self.filter(state=Update.State.ACCEPTED)
 
+    def public(self):
+        """The one way an update reaches the public: accepted, nothing else (drafts, submissions, returns never).
+
+        Public pages, feeds, exports and API responses read updates through this, and show only PUBLIC_FIELDS.
+        """
+        return self.accepted()
+
     def in_period(self, period):
         return self.filter(period=period)
 
@@ -197,6 +205,22 @@ class Update(models.Model):
 
     Status = Status
     Reason = Reason
+
+    # What the public may see of an accepted update: never its author, reviewer, review notes or comments.
+    PUBLIC_FIELDS = (
+        "period",
+        "initiative",
+        "output",
+        "body",
+        "status",
+        "progress",
+        "as_of",
+        "narrative",
+        "reason",
+        "reason_explanation",
+        "baseline",
+        "reviewed_at",
+    )
 
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -313,11 +337,29 @@ def evidence_path(evidence, filename):
     return f"evidence/{evidence.sha256[:2]}/{evidence.sha256}"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def public(self):
+        """Evidence the public may open: on an accepted update, marked public by its filer and confirmed by review."""
+        return self.filter(
+            update__state=Update.State.ACCEPTED, disclosure=Evidence.Disclosure.PUBLIC, disclosure_confirmed=True
+        )
+
+    def withheld_from_public(self):
+        """Evidence of accepted updates that the public is told exists, without its title or file."""
+        return self.filter(update__state=Update.State.ACCEPTED).exclude(
+            disclosure=Evidence.Disclosure.PUBLIC, disclosure_confirmed=True
+        )
+
+
 class Evidence(models.Model):
     class Kind(models.TextChoices):
         LINK = "link", "Link"
         FILE = "file", "File"
         MEETING = "meeting", "Meeting reference"
+
+    class Disclosure(models.TextChoices):
+        PUBLIC = "public", "Public"
+        RESTRICTED = "restricted", "Restricted"
 
     update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -330,10 +372,28 @@ class Evidence(models.Model):
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+    # The filer proposes whether the public may open this; the reviewer confirms it when accepting the update.
+    # Until confirmed, nothing of it is public but the fact that it exists.
+    disclosure = models.CharField(max_length=10, choices=Disclosure.choices, default=Disclosure.PUBLIC)
+    restriction_reason = models.CharField(
+        max_length=RESTRICTION_REASON_MAX_LENGTH,
+        blank=True,
+        help_text="Why the public may not open it; shown publicly in place of the title.",
+    )
+    disclosure_confirmed = models.BooleanField(default=False, help_text="Confirmed by the reviewer who accepted.")
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["added_at", "pk"]
         verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(disclosure="restricted") | ~Q(restriction_reason=""),
+                name="restricted_evidence_has_a_reason",
+                violation_error_message="Say why the public may not open this evidence.",
+            )
+        ]
 
     def __str__(self):
         return self.title
