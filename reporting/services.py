@@ -9,11 +9,11 @@ import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from workprogramme.concurrency import StaleEdit, lock_version
+from workprogramme.concurrency import Conflict, StaleEdit, lock_version
 from workprogramme.models import CLOSED_STATUSES, Initiative, MemberState, Status
 
 from . import permissions
@@ -236,7 +236,18 @@ def update_create(*, user, period, initiative, body, values, output=None, member
         **values,
     )
     _stamp(update, user)
-    update.save()
+    try:
+        with transaction.atomic():  # a savepoint: losing the race below leaves the caller's transaction usable
+            update.save()
+    except IntegrityError:
+        # Two requests filing the same line at the same moment both pass the check above; the database's
+        # one_update_per_line lets only one insert through. The other is told so, and saves nothing.
+        if not Update.objects.filter(period=period, initiative=initiative, output=output, body=body).exists():
+            raise
+        raise Conflict(
+            f"{body} filed an update on this line for {period} at the same time as this request, which was not "
+            "saved: reload to see and edit that update."
+        ) from None
     _write_member_states(update, member_states)
     if submit:
         update = _submit(user=user, update=update)
