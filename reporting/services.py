@@ -570,6 +570,8 @@ def _error_dict(error):
         return {"__all__": [str(error)]}
     if isinstance(error, StaleEdit):
         return {"version": [str(error)]}
+    if isinstance(error, Conflict):
+        return {"__all__": [str(error)]}
     return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
 
 
@@ -622,7 +624,8 @@ def bulk_file(*, user, period, body, items, submit=True):
                         submit=submit,
                     )
             updates.append(update)
-        except (ValidationError, PermissionDenied, StaleEdit) as error:
+        except (ValidationError, PermissionDenied, StaleEdit, Conflict) as error:
+            # A line filed by another request meanwhile is this item's refusal: the spreadsheet names its row.
             errors.append({"index": index, "errors": _error_dict(error)})
     if errors:
         raise BulkRejected(errors)

@@ -176,8 +176,9 @@ def test_a_bulk_filing_that_loses_the_race_saves_none_of_its_items(telsom_api, p
     with another_request_files_first(period, "AWPEC-1.1", "telsom", after_check=4):
         response = telsom_api.post(f"{API}/updates/bulk/", {"period": PERIOD, "updates": items}, format="json")
 
-    assert response.status_code == 409, response.content[:300]
-    assert "at the same time" in response.json()["detail"]
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["errors"][0]["index"] == 1
+    assert "at the same time" in response.json()["errors"][0]["errors"]["non_field_errors"][0]
     assert not Update.objects.filter(period=period, initiative=line("AWPEC-1.3")).exists()
 
 
@@ -193,3 +194,27 @@ def test_a_browser_create_that_loses_the_race_shows_the_form_with_the_message(cl
     assert response.status_code == 409
     assert "at the same time" in response.content.decode()
     assert Update.objects.filter(period=period, initiative=line("AWPEC-1.1")).count() <= 1
+
+
+def test_a_version_in_superscript_digits_is_refused_in_the_browser(client, period):
+    draft = file_update("telsom", "AWPEC-1.1", period)
+    before = snapshot(draft)
+
+    response = browser(client, "telsom").post(f"/reporting/updates/{draft.pk}/submit/", {"version": "³"}, follow=True)
+
+    assert response.status_code == 200
+    assert "which is not a version number" in response.content.decode()
+    assert snapshot(draft) == before
+
+
+def test_an_if_match_in_superscript_digits_is_a_412(telsom_api, period):
+    draft = file_update("telsom", "AWPEC-1.1", period)
+    before = snapshot(draft)
+
+    response = telsom_api.patch(
+        f"{API}/updates/{draft.pk}/", {"progress": 50}, format="json", headers={"If-Match": '"³"'}
+    )
+
+    assert response.status_code == 412
+    assert "If-Match must carry the ETag" in response.json()["detail"]
+    assert snapshot(draft) == before

@@ -142,7 +142,11 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="File an update (a draft, or submitted at once)",
         request=s.UpdateCreateSerializer,
         parameters=[IDEMPOTENCY],
-        responses={201: s.UpdateSerializer, **ERRORS},
+        responses={
+            201: s.UpdateSerializer,
+            409: OpenApiResponse(description="Another request filed this line (or used this key) at that moment."),
+            **ERRORS,
+        },
     )
     @idempotent
     def create(self, request):
