@@ -1,10 +1,12 @@
 """Every role tries every action, in the browser and through the API, generated from one permission table.
 
 The objects belong to TELSOM (its updates on AWPEC-1.1 and AWPEC-1.3, its reporter's API token): `telsom` acts
-on what its body owns, `accp` on what another body owns. A cell fails if a refused action changed anything, or an
+on what its body owns, `accp` on what another body owns; ACCEC's own lines and each person's own token are the
+objects `accec` and everyone else own. A cell fails if a refused action changed anything, or an
 allowed one did not happen; each is judged by the database, not only by the answer's code.
 """
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,7 +48,9 @@ ALLOWED = {
     "close period": SECRETARIAT,
     "issue report": SECRETARIAT | REVIEWERS,
     "read report": EVERYONE,
-    "revoke token": {"telsom", "admin"},  # one's own, or any as the site administrator
+    "create ACCEC's update": {"accec", "secretariat", "admin"},  # ACCEC's reviewer also files for ACCEC
+    "revoke token": {"telsom", "admin"},  # TELSOM's reporter's own, or any as the site administrator
+    "revoke own token": EVERYONE,
 }
 
 
@@ -74,7 +78,7 @@ def fresh(obj):
 
 @dataclass
 class Action:
-    prepare: Callable  # () -> the object acted on
+    prepare: Callable  # () or (role) -> the object acted on
     browser: Callable | None  # (client, obj) -> response
     api: Callable | None  # (api client, obj) -> response
     done: Callable  # (obj, response) -> did the action happen?
@@ -201,6 +205,26 @@ ACTIONS = {
         api=lambda c, rep: c.get(f"/api/v1/reports/{rep.pk}/"),
         done=lambda rep, r: r.status_code == 200 and "Consultations held" in r.content.decode(),
     ),
+    "create ACCEC's update": Action(
+        prepare=open_period,
+        browser=lambda c, p: c.post(
+            "/reporting/updates/new/",
+            {"period": p.code, "initiative": "AWPEC-2.1", "body": "ACCEC", **FORM, "narrative": CHANGED},
+        ),
+        api=lambda c, p: c.post(
+            "/api/v1/updates/",
+            {"period": p.code, "initiative": line("AWPEC-2.1").pk, "body": "ACCEC", **FORM, "narrative": CHANGED},
+            format="json",
+        ),
+        done=lambda p, r: Update.objects.filter(period=p, initiative=line("AWPEC-2.1"), narrative=CHANGED).exists(),
+    ),
+    "revoke own token": Action(
+        # the anonymous visitor has no token: it tries TELSOM's
+        prepare=lambda role: token_issue(user=user("telsom" if role == "anonymous" else role))[0],
+        browser=lambda c, t: c.post(f"/accounts/tokens/{t.token_key}/revoke/"),
+        api=None,
+        done=lambda t, r: not AuthToken.objects.filter(token_key=t.token_key).exists(),
+    ),
     "revoke token": Action(
         prepare=lambda: token_issue(user=user("telsom"))[0],
         browser=lambda c, t: c.post(f"/accounts/tokens/{t.token_key}/revoke/"),
@@ -251,7 +275,7 @@ def test_the_table_names_every_action_and_only_known_roles():
 @pytest.mark.parametrize(("role", "action", "channel"), list(cells()))
 def test_role_action_channel(role, action, channel, client):
     spec = ACTIONS[action]
-    target = spec.prepare()
+    target = spec.prepare(role) if "role" in inspect.signature(spec.prepare).parameters else spec.prepare()
     client.raise_request_exception = False
     response = getattr(spec, channel)(client_for(role, channel, client), target)
 
