@@ -17,7 +17,7 @@ from django.db import connection, connections
 
 from tests.committed import NEEDS_POSTGRES
 
-pytestmark = [pytest.mark.django_db, NEEDS_POSTGRES]
+pytestmark = pytest.mark.django_db
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -104,6 +104,7 @@ def test_persistent_connections_are_checked_before_use():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
 
 
+@NEEDS_POSTGRES
 def test_after_the_connection_is_dropped_between_requests_the_next_request_is_served(site):
     assert site.get("/") == 200
     [pid] = connections_of_the_site()  # the site keeps its connection between requests
@@ -115,6 +116,7 @@ def test_after_the_connection_is_dropped_between_requests_the_next_request_is_se
     assert connections_of_the_site() != [pid]
 
 
+@NEEDS_POSTGRES
 def test_after_the_connection_is_dropped_during_a_request_the_next_requests_are_served(site):
     assert site.get("/") == 200
     site.kill_during_next_request.set()
