@@ -9,11 +9,11 @@ import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from workprogramme.concurrency import StaleEdit, lock_version
+from workprogramme.concurrency import Conflict, StaleEdit, lock_version
 from workprogramme.models import CLOSED_STATUSES, Initiative, MemberState, Status
 
 from . import permissions
@@ -240,7 +240,18 @@ def update_create(*, user, period, initiative, body, values, output=None, member
         **values,
     )
     _stamp(update, user)
-    update.save()
+    try:
+        with transaction.atomic():  # a savepoint: losing the race below leaves the caller's transaction usable
+            update.save()
+    except IntegrityError:
+        # Two requests filing the same line at the same moment both pass the check above; the database's
+        # one_update_per_line lets only one insert through. The other is told so, and saves nothing.
+        if not Update.objects.filter(period=period, initiative=initiative, output=output, body=body).exists():
+            raise
+        raise Conflict(
+            f"{body} filed an update on this line for {period} at the same time as this request, which was not "
+            "saved: reload to see and edit that update."
+        ) from None
     _write_member_states(update, member_states)
     if submit:
         update = _submit(user=user, update=update)
@@ -567,6 +578,8 @@ def _error_dict(error):
         return {"__all__": [str(error)]}
     if isinstance(error, StaleEdit):
         return {"version": [str(error)]}
+    if isinstance(error, Conflict):
+        return {"__all__": [str(error)]}
     return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
 
 
@@ -619,7 +632,8 @@ def bulk_file(*, user, period, body, items, submit=True):
                         submit=submit,
                     )
             updates.append(update)
-        except (ValidationError, PermissionDenied, StaleEdit) as error:
+        except (ValidationError, PermissionDenied, StaleEdit, Conflict) as error:
+            # A line filed by another request meanwhile is this item's refusal: the spreadsheet names its row.
             errors.append({"index": index, "errors": _error_dict(error)})
     if errors:
         raise BulkRejected(errors)

@@ -2,11 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from workprogramme.concurrency import StaleEdit
+from workprogramme.concurrency import Conflict, StaleEdit
 from workprogramme.models import Body, Initiative, Output
 
 from . import permissions, services, spreadsheets
@@ -126,15 +126,21 @@ def update_create(request):
     params = request.GET if request.method == "GET" else request.POST
     period = get_object_or_404(Period, code=params.get("period", ""))
     initiative = get_object_or_404(Initiative, code=params.get("initiative", ""))
-    output = (
-        get_object_or_404(Output, initiative=initiative, position=params["output"]) if params.get("output") else None
-    )
+    position = params.get("output", "")
+    if position and not (position.isascii() and position.isdigit()):
+        # The link names an output by its number; anything else is a broken link, not a missing output.
+        return HttpResponseBadRequest(
+            f"Output {position[:20]!r} is not a number: outputs are numbered 1, 2, 3...",
+            content_type="text/plain; charset=utf-8",  # the text quotes the link: never rendered as HTML
+        )
+    output = get_object_or_404(Output, initiative=initiative, position=position) if position else None
     body = get_object_or_404(Body, acronym=params.get("body", ""))
     permissions.check_can_file(request.user, initiative, output, body)
     existing = Update.objects.filter(period=period, initiative=initiative, output=output, body=body).first()
     if existing:
         return redirect("reporting:update_edit", existing.pk)
     form = UpdateForm(request.POST or None, initiative=initiative, initial={"status": initiative.status, "progress": 0})
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             update = services.update_create(
@@ -149,6 +155,9 @@ def update_create(request):
             )
         except ValidationError as error:
             form.add_service_errors(error)
+        except Conflict as error:
+            form.add_error(None, str(error))
+            conflict = True
         else:
             messages.success(request, f"Update {update.get_state_display().lower()}.")
             return redirect(update)
@@ -163,6 +172,7 @@ def update_create(request):
             "body": body,
             "update": None,
         },
+        status=409 if conflict else 200,
     )
 
 

@@ -6,7 +6,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from workprogramme.concurrency import StaleEdit
+from workprogramme.concurrency import Conflict, StaleEdit
 
 from ..services import BulkRejected
 from ..spreadsheets import SpreadsheetRejected
@@ -22,6 +22,8 @@ def exception_handler(error, context):
         return Response({"detail": str(error) or "You may not do this."}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(error, StaleEdit):
         return Response({"detail": str(error)}, status=status.HTTP_412_PRECONDITION_FAILED)
+    if isinstance(error, Conflict):
+        return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
     if isinstance(error, BulkRejected):
         errors = [
             {**item, "errors": {("non_field_errors" if k == "__all__" else k): v for k, v in item["errors"].items()}}

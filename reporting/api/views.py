@@ -8,9 +8,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.parsers import JSONParser
 from idempotency.decorators import idempotent
 from workprogramme.filters import CodeFilter
 from workprogramme.models import Body
@@ -61,7 +62,7 @@ def version_from(header):
     if not header:
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "³".isdigit() is true, but int() refuses it
         raise PreconditionFailed(f'If-Match must carry the ETag of the update, such as "3"; got {header!r}.')
     return int(value)
 
@@ -141,7 +142,11 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="File an update (a draft, or submitted at once)",
         request=s.UpdateCreateSerializer,
         parameters=[IDEMPOTENCY],
-        responses={201: s.UpdateSerializer, **ERRORS},
+        responses={
+            201: s.UpdateSerializer,
+            409: OpenApiResponse(description="Another request filed this line (or used this key) at that moment."),
+            **ERRORS,
+        },
     )
     @idempotent
     def create(self, request):
