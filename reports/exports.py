@@ -3,8 +3,11 @@
 import csv
 import io
 from datetime import date, datetime
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
+
+from .cells import csv_cell, spreadsheet_cell, xml_legible
 
 GROUPS = [
     ("priority_area", "By priority area"),
@@ -159,6 +162,23 @@ def matrix_rows(snapshot):
     ]
 
 
+def legible(value):
+    """The snapshot (or any of its parts) with every text made legible to XML, for the DOCX and XLSX writers."""
+    if isinstance(value, str):
+        return xml_legible(value)
+    if isinstance(value, dict):
+        return {key: legible(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [legible(item) for item in value]
+    return value
+
+
+def markup(text):
+    """`text` as ReportLab paragraph markup: shown literally, never read as tags, entities or attributes."""
+    escaped = escape(xml_legible(text), {'"': "&quot;", "'": "&#39;"})
+    return escaped.replace("\r\n", "\n").replace("\n", "<br/>")
+
+
 def missing_expected_label(item):
     return f"{item['code']}" + (f" output {item['output']}" if item["output"] else "")
 
@@ -170,9 +190,9 @@ def to_csv(report):
     snapshot = report.snapshot
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([label for _, label in LINE_COLUMNS])
+    writer.writerow([csv_cell(label) for _, label in LINE_COLUMNS])
     for line in snapshot["lines"]:
-        writer.writerow(line_values(line, snapshot["period"]["code"]))
+        writer.writerow([csv_cell(value) for value in line_values(line, snapshot["period"]["code"])])
     # UTF-8 with a byte-order mark: Excel then opens accented names correctly.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -185,25 +205,28 @@ def to_xlsx(report):
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    snapshot = report.snapshot
+    snapshot = legible(report.snapshot)
     period = snapshot["period"]["code"]
     book = Workbook()
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DCE6F0")
 
+    def append(sheet, row):
+        sheet.append([spreadsheet_cell(value) for value in row])
+
     def table(sheet, header, rows, widths=None):
-        sheet.append(header)
+        append(sheet, header)
         for cell in sheet[sheet.max_row]:
             cell.font, cell.fill = bold, head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            sheet.append(row)
+            append(sheet, row)
         for index, width in enumerate(widths or [], start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
 
     about = book.active
     about.title = "Report"
-    about["A1"] = report.title
+    about["A1"] = spreadsheet_cell(report.title)
     about["A1"].font = Font(bold=True, size=14)
     facts = [
         ("Programme", snapshot["programme"]["title"]),
@@ -216,8 +239,9 @@ def to_xlsx(report):
         ("How the figures are computed", snapshot["rule"]),
     ]
     for index, (label, value) in enumerate(facts, start=3):
-        about.cell(row=index, column=1, value=label).font = bold
-        about.cell(row=index, column=2, value=value).alignment = Alignment(wrap_text=True, vertical="top")
+        about.cell(row=index, column=1, value=spreadsheet_cell(label)).font = bold
+        cell = about.cell(row=index, column=2, value=spreadsheet_cell(value))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 100
 
@@ -232,15 +256,15 @@ def to_xlsx(report):
     lines.auto_filter.ref = lines.dimensions
 
     summary = book.create_sheet("Summary")
-    summary.append([f"{snapshot['programme']['code']} {period}: all lines"])
+    append(summary, [f"{snapshot['programme']['code']} {period}: all lines"])
     summary["A1"].font = bold
     table(summary, summary_header(snapshot), [summary_row(snapshot, snapshot["totals"], "All lines")])
     for key, heading in GROUPS:
         summary.append([])
-        summary.append([heading])
+        append(summary, [heading])
         summary.cell(row=summary.max_row, column=1).font = bold
         if key in GROUP_NOTES:
-            summary.append([GROUP_NOTES[key]])
+            append(summary, [GROUP_NOTES[key]])
         table(summary, summary_header(snapshot), [summary_row(snapshot, g) for g in snapshot["groups"][key]])
     summary.column_dimensions["A"].width = 60
     for index in range(2, 14):
@@ -328,7 +352,8 @@ def to_docx(report):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    snapshot = report.snapshot
+    snapshot = legible(report.snapshot)
+    title, executive_summary, issued_by = legible([report.title, report.executive_summary, issuer(report)])
     period = snapshot["period"]["code"]
     document = Document()
     document.styles["Normal"].font.name = "Calibri"
@@ -357,7 +382,7 @@ def to_docx(report):
     for text, size, bold in [
         ("ASEAN Coordinating Committee on Electronic Commerce (ACCEC)", 12, False),
         (snapshot["programme"]["title"], 14, False),
-        (report.title, 24, True),
+        (title, 24, True),
         (f"Progress report for {period} ({period_span(snapshot)})", 13, False),
     ]:
         paragraph = document.add_paragraph()
@@ -366,7 +391,7 @@ def to_docx(report):
         run.font.size, run.font.bold = Pt(size), bold
     for text in [
         f"Version {report.version}",
-        f"Issued by {issuer(report)} on {issued_on(report)}",
+        f"Issued by {issued_by} on {issued_on(report)}",
         f"Figures computed {computed_on(snapshot)} from accepted updates",
     ]:
         paragraph = document.add_paragraph(text)
@@ -374,7 +399,7 @@ def to_docx(report):
     document.add_page_break()
 
     document.add_heading("Executive summary", level=1)
-    for paragraph in (report.executive_summary or "No executive summary was given.").split("\n\n"):
+    for paragraph in (executive_summary or "No executive summary was given.").split("\n\n"):
         document.add_paragraph(paragraph.strip())
     totals = snapshot["totals"]
     document.add_heading("Key figures", level=2)
@@ -527,8 +552,6 @@ def changes_paragraphs(snapshot):
 
 
 def to_pdf(report):
-    from xml.sax.saxutils import escape
-
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4
@@ -556,7 +579,7 @@ def to_pdf(report):
     width = A4[0] - 4 * cm
 
     def p(text, style=body):
-        return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+        return Paragraph(markup(text), style)
 
     def grid(header, rows, widths=None, font=small):
         data = [[p(h, small_bold) for h in header]] + [[p(v, font) for v in row] for row in rows]
@@ -651,9 +674,9 @@ def to_pdf(report):
         story.append(p(label, h2))
         for line in lines_in(snapshot, code):
             facts = (
-                f"<b>Status:</b> {escape(line['status_label'])} · <b>Progress:</b> {progress_label(line)} · "
-                f"<b>Bodies:</b> {escape(line['bodies'])} · <b>Timeline:</b> {escape(line['timeline'] or 'none given')}"
-                f"{' · <b>overdue</b>' if line['overdue'] else ''}<br/><i>{escape(reported_label(line, period))}</i>"
+                f"<b>Status:</b> {markup(line['status_label'])} · <b>Progress:</b> {markup(progress_label(line))} · "
+                f"<b>Bodies:</b> {markup(line['bodies'])} · <b>Timeline:</b> {markup(line['timeline'] or 'none given')}"
+                f"{' · <b>overdue</b>' if line['overdue'] else ''}<br/><i>{markup(reported_label(line, period))}</i>"
             )
             entry = [p(f"{line['code']} {line['title']}", h3), Paragraph(facts, small)]
             if line["narrative"]:
@@ -664,11 +687,11 @@ def to_pdf(report):
                 entry.append(p(f"Next steps: {line['next_steps']}", small))
             for item in line["evidence"]:
                 link = (
-                    f'<link href="{escape(item["url"])}" color="blue">{escape(item["url"])}</link>'
+                    f'<link href="{markup(item["url"])}" color="blue">{markup(item["url"])}</link>'
                     if item["url"]
                     else ""
                 )
-                entry.append(Paragraph(f"Evidence: {escape(item['title'])} {link}", small))
+                entry.append(Paragraph(f"Evidence: {markup(item['title'])} {link}", small))
             story.append(KeepTogether(entry[:3]))
             story += entry[3:]
 
