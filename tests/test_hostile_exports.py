@@ -71,7 +71,6 @@ def test_an_evidence_link_with_a_quote_does_not_break_the_report_build(
     assert report.error == "" and report.state == ProgressReport.State.READY
 
 
-
 def test_a_narrative_beginning_with_a_formula_is_text_in_the_xlsx_and_csv(
     plan,  # noqa: F811
     django_capture_on_commit_callbacks,
@@ -90,7 +89,8 @@ def test_a_narrative_beginning_with_a_formula_is_text_in_the_xlsx_and_csv(
         values={"status": "in_progress", "progress": 30, "narrative": "=1+2", "next_steps": "-2+3", "blockers": "@A1"},
     )
     report = issue(period, programme, django_capture_on_commit_callbacks, title="TEST report")
-    row = next(r for r in load_workbook(io.BytesIO(report.xlsx.read()))["Initiatives"].iter_rows() if r[0].value == "T-3")
+    sheet = load_workbook(io.BytesIO(report.xlsx.read()))["Initiatives"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "T-3")
     assert [(c.value, c.data_type) for c in row[16:19]] == [("'=1+2", "s"), ("'-2+3", "s"), ("'@A1", "s")]
     row = next(r for r in csv.reader(io.StringIO(report.csv.read().decode("utf-8-sig"))) if r[0] == "T-3")
     assert row[16:19] == ["'=1+2", "'-2+3", "'@A1"]
