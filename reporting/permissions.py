@@ -69,3 +69,28 @@ def can_review(user, update):
 def check_can_manage_periods(user):
     if not is_secretariat(user):
         raise PermissionDenied("Only ASEAN Secretariat staff can open, close or review reporting periods.")
+
+
+def check_can_remove_evidence(user, update):
+    """The Secretariat may take evidence off any update; the filing body only off one it can still add evidence to."""
+    if is_secretariat(user):
+        return
+    check_can_edit(user, update)
+    if not (update.is_editable or update.state == update.State.SUBMITTED):
+        raise PermissionDenied(
+            f"This update is {update.get_state_display().lower()}: only the ASEAN Secretariat can take evidence "
+            "off it, and must say why."
+        )
+
+
+def can_remove_evidence(user, update):
+    try:
+        check_can_remove_evidence(user, update)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def evidence_removal_needs_reason(user, update):
+    """A reason is owed by anyone but the body changing its own editable update: a reviewer may have seen it."""
+    return not update.is_editable or user.body_id != update.body_id

@@ -514,6 +514,46 @@ def evidence_add_file(*, user, update, title, upload):
     return evidence
 
 
+MAX_EVIDENCE_REMOVAL_REASON = 1000
+
+
+@transaction.atomic
+def evidence_remove(*, user, evidence, reason=""):
+    """Take evidence off an update, with the reason on the update's history and in its comments for all to see.
+
+    The body does so on an update it can still add evidence to; the Secretariat on any update, accepted ones
+    included (a bad link in an accepted update would otherwise stay in every later report).
+    """
+    update = Update.objects.select_for_update(of=("self",)).select_related("period", "initiative", "output", "body")
+    update = update.get(pk=evidence.update_id)
+    permissions.check_can_remove_evidence(user, update)
+    if not permissions.is_secretariat(user):
+        _check_period_takes_filings(update.period)
+    reason = (reason or "").strip()
+    if "\x00" in reason:
+        raise ValidationError({"reason": "Null characters are not allowed."})
+    if len(reason) > MAX_EVIDENCE_REMOVAL_REASON:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {MAX_EVIDENCE_REMOVAL_REASON} characters; it has {len(reason)}."}
+        )
+    if not reason and permissions.evidence_removal_needs_reason(user, update):
+        raise ValidationError({"reason": "Say why the evidence is taken off: the body and the reviewers will read it."})
+    evidence = Evidence.objects.filter(pk=evidence.pk, update=update).first()
+    if evidence is None:
+        raise ValidationError({"__all__": "That evidence has already been taken off this update."})
+    described = f"{evidence.get_kind_display().lower()} \u201c{evidence.title}\u201d"
+    described += f" ({evidence.url or evidence.filename})" if evidence.url or evidence.filename else ""
+    # The stored file is kept: it is shared by content with any other evidence of the same SHA-256.
+    evidence.delete()
+    update.version += 1
+    _stamp(update, user, f"Removed evidence: {evidence.title}"[:100])  # the history's reason holds 100 characters
+    update.save()
+    Comment.objects.create(
+        update=update, author=user, text=f"Removed the {described}." + (f" Reason: {reason}" if reason else "")
+    )
+    return update
+
+
 # Baseline ------------------------------------------------------------------------------------------------------
 
 BASELINE_PERIOD = (2019, 2)

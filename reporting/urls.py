@@ -18,4 +18,5 @@ urlpatterns = [
     path("updates/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("updates/<int:pk>/<str:action>/", views.update_action, name="update_action"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
 ]

@@ -248,6 +248,8 @@ def update_detail(request, pk):
             "can_withdraw": update.state == Update.State.SUBMITTED
             and permissions.can_file(request.user, update.initiative, update.output, update.body),
             "can_review": update.state == Update.State.SUBMITTED and permissions.can_review(request.user, update),
+            "can_remove_evidence": permissions.can_remove_evidence(request.user, update),
+            "removal_needs_reason": permissions.evidence_removal_needs_reason(request.user, update),
             "return_form": ReturnForm(initial={"version": update.version}),
             "comment_form": CommentForm(),
             "link_form": EvidenceLinkForm(),
@@ -321,6 +323,19 @@ def evidence_add(request, pk):
     else:
         messages.success(request, "Evidence added.")
     return redirect(f"{update.get_absolute_url()}#evidence")
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=pk)
+    try:
+        services.evidence_remove(user=request.user, evidence=evidence, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(request, f"Evidence \u201c{evidence.title}\u201d removed; the comments say so.")
+    return redirect(f"{evidence.update.get_absolute_url()}#evidence")
 
 
 @login_required

@@ -101,6 +101,28 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
+        summary="Retry a failed build",
+        description="Builds a failed report again, from the figures it froze if it got that far; it keeps its "
+        "version. Only ACCEC reviewers and ASEAN Secretariat staff may; poll the report for `state` and `progress`.",
+        request=None,
+        responses={
+            202: ReportSerializer,
+            403: OpenApiResponse(description="Not a reviewer or Secretariat staff, or not logged in."),
+            404: OpenApiResponse(description="No such report."),
+            409: inline_serializer("ReportNotFailed", {"detail": serializers.CharField()}),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="retry")
+    def retry(self, request, pk=None):
+        report = self.get_object()
+        try:
+            report = services.report_retry(user=request.user, report=report)
+        except services.NotFailed as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        report.refresh_from_db()
+        return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
         summary="Download an export of a report",
         parameters=[
             OpenApiParameter(

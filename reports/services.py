@@ -23,6 +23,10 @@ class NotReady(Exception):
     """The report is still building (or failed): it has no files to hand out."""
 
 
+class NotFailed(Exception):
+    """Only a failed build can be retried: a report building or ready is left alone."""
+
+
 def can_issue(user):
     return user.is_authenticated and (user.is_reviewer or user.is_secretariat)
 
@@ -64,10 +68,28 @@ def report_issue(*, user, period, title, executive_summary="", programme=None):
         issued_by=user,
         issued_at=timezone.now(),
     )
+    _queue_build(report)
+    return report
+
+
+@transaction.atomic
+def report_retry(*, user, report):
+    """Build a failed report again, from the figures it froze if it got that far; its version stays the same."""
+    check_can_issue(user)
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.state != ProgressReport.State.FAILED:
+        raise NotFailed(f"Report {report.pk} is {report.get_state_display().lower()}: only a failed build is retried.")
+    report.state, report.progress, report.error = ProgressReport.State.BUILDING, 0, ""
+    report.save(update_fields=["state", "progress", "error"])
+    _queue_build(report)
+    return report
+
+
+def _queue_build(report):
+    """Hand the build to Celery once the transaction that issued (or retried) the report commits."""
     from .tasks import build_report
 
     transaction.on_commit(lambda: build_report.delay(report.pk))
-    return report
 
 
 def _step(report, progress):
@@ -80,6 +102,7 @@ def report_build(report_id):
     report = ProgressReport.objects.select_related("period", "programme", "issued_by").get(pk=report_id)
     if report.state != ProgressReport.State.BUILDING:
         return report  # built already: a retried task must not recompute an issued report
+    step = "Computing the figures"
     try:
         if report.snapshot is None:
             report.snapshot = rollup.compute(report.period, report.programme)
@@ -92,12 +115,18 @@ def report_build(report_id):
             ("csv", exports.to_csv),
         ]
         for done, (format, write) in enumerate(writers, start=1):
+            step = f"Writing the {format.upper()} file"
             getattr(report, format).save(report.filename_for(format), ContentFile(write(report)), save=False)
             ProgressReport.objects.filter(pk=report.pk).update(**{format: getattr(report, format).name})
             _step(report, 20 + done * 20)
     except Exception as error:
         logger.exception("Building progress report %s failed", report.pk)
-        ProgressReport.objects.filter(pk=report.pk).update(state=ProgressReport.State.FAILED, error=str(error)[:500])
+        # The page shows this to people who can do nothing with a traceback: say which step failed and what to do.
+        report.error = (
+            f"{step} failed at {report.progress}% ({type(error).__name__}). The details are in the server log "
+            f"under report {report.pk}. Retry the build; if it fails again, tell the site's administrators."
+        )
+        ProgressReport.objects.filter(pk=report.pk).update(state=ProgressReport.State.FAILED, error=report.error)
         report.state = ProgressReport.State.FAILED
         raise
     ProgressReport.objects.filter(pk=report.pk).update(state=ProgressReport.State.READY, progress=100)

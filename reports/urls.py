@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/progress/", views.report_progress, name="report_progress"),
+    path("<int:pk>/retry/", views.report_retry, name="report_retry"),
     path("<int:pk>/download/<str:format>/", views.report_download, name="report_download"),
 ]

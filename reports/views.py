@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from . import exports, services
 from .forms import ReportForm
@@ -35,7 +36,7 @@ def _report_or_404(request, pk):
 def report_detail(request, pk):
     report = _report_or_404(request, pk)
     snapshot = report.snapshot
-    context = {"report": report, "formats": FORMATS, "s": snapshot}
+    context = {"report": report, "formats": FORMATS, "s": snapshot, "can_issue": services.can_issue(request.user)}
     if snapshot:
         context |= {
             "header": exports.summary_header(snapshot),
@@ -65,10 +66,24 @@ def report_detail(request, pk):
 def report_progress(request, pk):
     """The htmx fragment polled while building; once built, the whole page reloads to show the document."""
     report = _report_or_404(request, pk)
-    response = render(request, "reports/_report_progress.html", {"report": report})
+    context = {"report": report, "can_issue": services.can_issue(request.user)}
+    response = render(request, "reports/_report_progress.html", context)
     if not report.is_building and request.htmx:
         response["HX-Refresh"] = "true"
     return response
+
+
+@login_required
+@require_POST
+def report_retry(request, pk):
+    report = _report_or_404(request, pk)
+    try:
+        report = services.report_retry(user=request.user, report=report)
+    except services.NotFailed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Version {report.version} of the {report.period} report is being built again.")
+    return redirect(report)
 
 
 @login_required

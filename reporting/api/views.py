@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -18,7 +19,7 @@ from workprogramme.models import Body
 
 from .. import services, spreadsheets
 from ..filters import UpdateFilter
-from ..models import ExpectedReport, Period, Update
+from ..models import Evidence, ExpectedReport, Period, Update
 from . import serializers as s
 
 IDEMPOTENCY = OpenApiParameter(
@@ -314,6 +315,36 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             data.is_valid(raise_exception=True)
             item = services.evidence_add_link(user=request.user, update=update, **data.validated_data)
         return Response(s.EvidenceSerializer(item, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Remove evidence from an update",
+        description="The body removes evidence from an update it can still add evidence to; the ASEAN Secretariat "
+        "from any update, accepted ones included. A `reason` is required unless the body is changing its own "
+        "editable update; it is written in the update's comments and history. Answers the update, with its new ETag.",
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "evidence_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The evidence's `id`."
+            ),
+            OpenApiParameter(
+                "reason",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=False,
+                description=f"Why it is removed, at most {services.MAX_EVIDENCE_REMOVAL_REASON} characters.",
+            ),
+        ],
+        responses={200: s.UpdateSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["delete"], url_path=r"evidence/(?P<evidence_id>[0-9]+)")
+    def evidence_remove(self, request, pk=None, evidence_id=None):
+        update = self.get_object()
+        evidence = get_object_or_404(Evidence, pk=evidence_id, update=update)
+        return self._answer(
+            services.evidence_remove(
+                user=request.user, evidence=evidence, reason=request.query_params.get("reason", "")
+            )
+        )
 
     @extend_schema(
         summary="Spreadsheet of a body's expected reports for a period, to fill offline",
