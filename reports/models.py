@@ -20,6 +20,16 @@ def report_file_path(report, filename):
     return f"reports/{report.period.code}/{filename}"
 
 
+class ProgressReportQuerySet(models.QuerySet):
+    def public(self):
+        """The one way a report reaches the public: built, published by the Secretariat, and not withdrawn."""
+        return self.filter(state=ProgressReport.State.READY, published_at__isnull=False, withdrawn_at__isnull=True)
+
+    def withdrawn_from_public(self):
+        """Reports once published and then withdrawn: the public still sees that they were, and why."""
+        return self.filter(published_at__isnull=False, withdrawn_at__isnull=False)
+
+
 class ProgressReport(models.Model):
     """A progress report on a programme for a period: issued once, never recomputed; a new version replaces it."""
 
@@ -43,6 +53,20 @@ class ProgressReport(models.Model):
     docx = models.FileField(upload_to=report_file_path, blank=True)
     xlsx = models.FileField(upload_to=report_file_path, blank=True)
     csv = models.FileField(upload_to=report_file_path, blank=True)
+    # Issuing circulates a report inside ASEAN; publishing it to everyone is a separate, logged decision.
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why it was withdrawn from public view; stays public."
+    )
+
+    objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period__year", "-period__half", "-version"]
