@@ -64,9 +64,9 @@ def report_issue(*, user, period, title, executive_summary="", programme=None):
         issued_by=user,
         issued_at=timezone.now(),
     )
-    from .tasks import build_report
+    from .tasks import queue_build
 
-    transaction.on_commit(lambda: build_report.delay(report.pk))
+    queue_build(report.pk)
     return report
 
 
