@@ -1,10 +1,12 @@
-"""GET /healthz: is the database answering, and the broker when one is configured?"""
+"""GET /healthz: is the database answering, and the broker when one is configured? And the outbox's backlog."""
 
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from outbox.services import backlog
 
 from .celery import app as celery_app
 
@@ -34,4 +36,9 @@ def healthz(request):
         except Exception as error:  # any failure is reported, not raised: this page exists to say what is down
             results[name] = f"error: {error.__class__.__name__}"
     healthy = all(value == "ok" for value in results.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": results}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "error", "checks": results}
+    if results["database"] == "ok":
+        # Work waiting for the broker: informative only, since a backlog drains by itself once it is back.
+        pending, oldest_age = backlog()
+        body["outbox"] = {"pending": pending, "oldest_age_seconds": oldest_age}
+    return JsonResponse(body, status=200 if healthy else 503)

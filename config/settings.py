@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reporting",
     "reports",
     "idempotency",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -138,10 +139,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Connecting to a broker that is away fails within seconds, not minutes (Redis transport).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_BEAT_SCHEDULE = {
-    # Escalating reminders to bodies that still owe reports; idempotent, so running it twice sends nothing new.
-    "reporting-reminders": {"task": "reporting.send_due_reminders", "schedule": crontab(hour=8, minute=0)},
+    # Escalating reminders to bodies that still owe reports; idempotent, so running it again sends nothing new.
+    # Hourly through the working day, so that a run lost with the broker is made up by the next one.
+    "reporting-reminders": {"task": "reporting.send_due_reminders", "schedule": crontab(hour="8-18", minute=0)},
+    # Hands the outbox's pending work to the worker (after a broker outage, or a message lost in a restart).
+    "outbox-relay": {"task": "outbox.relay", "schedule": 30.0},
+    # Progress reports still building long after they were issued get their build queued again.
+    "reports-stuck-builds": {"task": "reports.requeue_stuck_builds", "schedule": 300.0},
 }
+# The outbox (outbox/services.py): seconds to wait for the broker when handing work over after a commit; a
+# job handed over but not done after the lease is handed over again; failed attempts back off exponentially.
+OUTBOX_PUBLISH_TIMEOUT = env.float("OUTBOX_PUBLISH_TIMEOUT", default=1.0)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=600)
+OUTBOX_BACKOFF_SECONDS = 15
+OUTBOX_BACKOFF_MAX_SECONDS = 600
 
 # Absolute links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

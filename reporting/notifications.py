@@ -65,8 +65,13 @@ def _lines_by_body(expected_reports):
 
 
 def _message(subject, template, context, to, cc=()):
+    """A plain-text email: user texts go into its body as written (no HTML part to escape them for).
+
+    The subject is one line whatever names it quotes: a line break in a header would make Django refuse
+    the message (BadHeaderError), and the email would never go out.
+    """
     return EmailMessage(
-        subject=f"{SUBJECT_PREFIX} {subject}",
+        subject=" ".join(f"{SUBJECT_PREFIX} {subject}".split()),
         body=render_to_string(f"reporting/email/{template}", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(to),

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from outbox.services import enqueue
 from workprogramme.concurrency import Conflict, StaleEdit, lock_version
 from workprogramme.models import CLOSED_STATUSES, Initiative, MemberState, Status
 
@@ -36,7 +37,8 @@ EVIDENCE_TYPES = {
 
 
 def _queue(task, *args):
-    transaction.on_commit(lambda: task.delay(*args))
+    """Run the task after the commit, through the outbox: recorded in this transaction, so never lost."""
+    enqueue(task, *args)
 
 
 def _stamp(obj, user, reason=""):

@@ -86,10 +86,10 @@ def report_retry(*, user, report):
 
 
 def _queue_build(report):
-    """Hand the build to Celery once the transaction that issued (or retried) the report commits."""
-    from .tasks import build_report
+    """Record the build in the outbox with the transaction that issued (or retried) the report: never lost."""
+    from .tasks import queue_build
 
-    transaction.on_commit(lambda: build_report.delay(report.pk))
+    queue_build(report.pk)
 
 
 def _step(report, progress):
@@ -128,7 +128,9 @@ def report_build(report_id):
         )
         ProgressReport.objects.filter(pk=report.pk).update(state=ProgressReport.State.FAILED, error=report.error)
         report.state = ProgressReport.State.FAILED
-        raise
+        # Handled, not raised: the failure is the report's state now, and its outbox job is done, so that a
+        # retry opens the job again (the outbox keeps at most one outstanding build per report).
+        return report
     ProgressReport.objects.filter(pk=report.pk).update(state=ProgressReport.State.READY, progress=100)
     report.state, report.progress = ProgressReport.State.READY, 100
     return report
