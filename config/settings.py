@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "reports",
     "idempotency",
 ]
-INSTALLED_APPS += ["axes", "csp"]  # login lockout; Content-Security-Policy header
+INSTALLED_APPS += ["axes", "csp", "backup"]  # login lockout; Content-Security-Policy header; backup and restore
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
