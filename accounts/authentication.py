@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import JsonResponse
 from django.shortcuts import render
+from drf_spectacular.authentication import BasicScheme
 from rest_framework import authentication, exceptions
 
 API_PREFIX = "/api/"
@@ -51,6 +52,12 @@ class BasicAuthentication(authentication.BasicAuthentication):
         if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         return (user, None)
+
+
+class LockoutBasicScheme(BasicScheme):
+    """In the OpenAPI schema, the API's HTTP Basic is plain HTTP Basic."""
+
+    target_class = "accounts.authentication.BasicAuthentication"
 
 
 def lockout_message():
