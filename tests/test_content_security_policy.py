@@ -72,3 +72,12 @@ def test_evidence_downloads_keep_their_sandbox_policy(client, telsom, secretaria
     download = client.get(f"/reporting/evidence/{evidence.pk}/download/")
     assert download.status_code == 200
     assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_the_browsable_api_may_use_inline_styles_but_never_inline_scripts(client, telsom):
+    client.force_login(telsom)
+    page = directives(client.get("/api/v1/initiatives/", HTTP_ACCEPT="text/html"))
+    assert page["style-src"] == "'self' 'unsafe-inline'"
+    assert page["script-src"] == "'self'"
+    json = client.get("/api/v1/initiatives/")
+    assert directives(json) == POLICY

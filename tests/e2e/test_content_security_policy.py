@@ -105,6 +105,14 @@ def test_swagger_ui_renders_the_api_documentation(as_user):
     assert_nothing_refused(telsom)
 
 
+def test_the_browsable_api(as_user):
+    telsom = watched(as_user("telsom"))
+    visit(telsom, "/api/v1/")
+    visit(telsom, "/api/v1/initiatives/?programme=DIFAP")
+    expect(telsom.get_by_role("heading", name="Initiative List")).to_be_visible()
+    visit(telsom, "/api/v1/updates/")  # with the form to file one
+
+
 def test_the_admin(as_user):
     admin = watched(as_user("admin"))
     visit(admin, "/admin/")
