@@ -69,9 +69,10 @@ def lockout_message():
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """django-axes' answer to a locked-out login: JSON on the API, a page in the site's design elsewhere."""
+    """django-axes' answer to a locked-out login: JSON 403 on the API, a 429 page in the site's design elsewhere."""
     if request.path.startswith(API_PREFIX):
-        response = JsonResponse({"detail": lockout_message()}, status=429)
+        # 403, as for any refused credentials: API clients treat 429 as "slow down and retry", which is not the fix.
+        response = JsonResponse({"detail": lockout_message()}, status=403)
     else:
         response = render(request, "registration/locked_out.html", {"message": lockout_message()}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))

@@ -63,7 +63,7 @@ def test_http_basic_on_the_api_locks_with_a_json_message(telsom):
     assert api_call("telsom", DEMO_PASSWORD).status_code == 200
     guess(api_call, "telsom")
     response = api_call("telsom", DEMO_PASSWORD)
-    assert response.status_code == 429
+    assert response.status_code == 403
     assert response["Content-Type"] == "application/json"
     assert LOCKED in response.json()["detail"]
     assert int(response["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
@@ -73,7 +73,7 @@ def test_failures_count_across_the_browser_the_admin_and_the_api(secretariat):
     guess(browser_login, "secretariat", times=2)
     guess(admin_login, "secretariat", times=2)
     guess(api_call, "secretariat", times=LIMIT - 4)
-    assert api_call("secretariat", DEMO_PASSWORD).status_code == 429
+    assert api_call("secretariat", DEMO_PASSWORD).status_code == 403
     assert browser_login("secretariat", DEMO_PASSWORD).status_code == 429
 
 
