@@ -82,21 +82,28 @@ def table_checksums(url):
 
 
 @pytest.fixture
-def scratch_databases(django_db_setup, django_db_blocker):
-    """A copy of the test database to back up, and an empty one to restore into; both dropped afterwards."""
+def scratch_databases(django_db_setup):
+    """A copy of the test database (catalogue, baseline, demo people) to back up, and an empty database to restore
+    into; both dropped afterwards. The copy is made with the PostgreSQL tools directly, not with the code under test."""
     import psycopg
 
-    with django_db_blocker.unblock():
-        name = connections["default"].settings_dict["NAME"]
-        connections.close_all()  # CREATE DATABASE ... TEMPLATE needs the template to have no one connected
+    name = connections["default"].settings_dict["NAME"]
     base = urlparse(os.environ["DATABASE_URL"])
     admin = base._replace(path="/postgres").geturl()
     source, scratch = f"{name}_drill_source", f"{name}_drill_scratch"
     with psycopg.connect(admin, autocommit=True) as conn:
         for db in (source, scratch):
             conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{source}" TEMPLATE "{name}"')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
+            conn.execute(f'CREATE DATABASE "{db}"')
+    dump = subprocess.run(
+        ["pg_dump", "--format=custom", base._replace(path=f"/{name}").geturl()], capture_output=True, check=True
+    )
+    subprocess.run(
+        ["pg_restore", "--no-owner", f"--dbname={base._replace(path=f'/{source}').geturl()}"],
+        input=dump.stdout,
+        capture_output=True,
+        check=True,
+    )
     yield base._replace(path=f"/{source}").geturl(), base._replace(path=f"/{scratch}").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         for db in (source, scratch):
