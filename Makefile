@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Parallel test workers (pytest-xdist): one per core by default.
 TEST_WORKERS ?= auto
 
-.PHONY: install setup run test lint format migrations-check load demo worker beat browsers clean
+.PHONY: install setup run test lint format migrations-check load demo worker beat browsers clean backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,16 @@ worker: install .env
 
 beat: install .env
 	$(BIN)/celery -A config beat --loglevel=info
+
+# The database (pg_dump -Fc, or an SQLite copy) and the stored files, into a new folder under backups/.
+backup: install .env
+	$(PY) manage.py backup
+
+# Overwrites the database: make restore FILE=backups/20261125T040000Z CONFIRM=1 (stop web and workers first).
+restore: install .env
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/<folder> CONFIRM=1"; exit 2; }
+	@test "$(CONFIRM)" = 1 || { echo "Restoring REPLACES the database named by DATABASE_URL with $(FILE); add CONFIRM=1 to go ahead."; exit 2; }
+	$(PY) manage.py restore "$(FILE)" --confirm
 
 # Writes requirements.lock from what is installed: run after changing dependencies in pyproject.toml.
 lock: $(PY)

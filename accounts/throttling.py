@@ -1,9 +1,18 @@
+import logging
+
 from knox.models import AuthToken
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
+
+log = logging.getLogger(__name__)
 
 
 class ClientRateThrottle(SimpleRateThrottle):
-    """One budget per API token (so each client system of a body has its own), else per user, else per address."""
+    """One budget per API token (so each client system of a body has its own), else per user, else per address.
+
+    The counts live in the shared cache (Redis in production). If Redis is away the request is let through:
+    a rate limit is not worth refusing every API call for, and the outage is logged.
+    """
 
     scope = "client"
 
@@ -15,3 +24,10 @@ class ClientRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except RedisError as error:
+            log.warning("API rate limit not applied: the cache (Redis) did not answer: %s", error)
+            return True

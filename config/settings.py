@@ -4,10 +4,13 @@ With nothing but DEBUG=1 set it runs on an embedded SQLite file and runs Celery 
 DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and a real broker.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "idempotency",
     "outbox",
 ]
+INSTALLED_APPS += ["axes", "csp", "backup"]  # login lockout; Content-Security-Policy header; backup and restore
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -63,8 +67,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its answer. HTTP Basic is checked inside it, before
+    # the view's transaction opens (see accounts/authentication.py).
+    "axes.middleware.AxesMiddleware",
+    "accounts.authentication.BasicCredentialsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,6 +108,30 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# django-axes first: it refuses a locked-out account and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Brute-force protection (browser login, admin login, HTTP Basic on the API): after LOGIN_FAILURE_LIMIT wrong
+# passwords for one account from one address, that account is refused from that address until
+# LOGIN_COOLOFF_MINUTES pass without a new attempt, or an administrator unlocks it (README, "Login lockout").
+# Locking the pair, not the account alone, keeps a stranger from locking a real user out from everywhere.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a right password forgets the earlier typos
+AXES_VERBOSE = False  # no banner on every command; lockouts are still logged
+AXES_LOCKOUT_CALLABLE = "accounts.authentication.lockout_response"
+# Behind N reverse proxies (e.g. 1 for nginx in front of gunicorn) the client's address is the Nth from the right
+# in X-Forwarded-For; without this every client would look like the proxy.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -160,16 +193,31 @@ OUTBOX_BACKOFF_MAX_SECONDS = 600
 # Absolute links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
-# Shared by every web process, so throttling counts a client's calls across processes (Redis in production).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+def _cache_url_beside_broker(broker_url):
+    """The broker's Redis server, one database number up (0 -> 1, 15 -> 0), so the cache never shares the queue."""
+    parsed = urlparse(broker_url)
+    if parsed.scheme not in ("redis", "rediss"):
+        return "locmemcache://"
+    broker_db = int(parsed.path.strip("/") or 0)
+    return parsed._replace(path=f"/{(broker_db + 1) % 16}").geturl()
+
+
+# Shared by every web process, so the API rate limit counts a client's calls across gunicorn workers: Redis when
+# CACHE_URL names it or, without CACHE_URL, whenever the broker is Redis; process memory only when neither is set.
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default=_cache_url_beside_broker(CELERY_BROKER_URL)))}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's own Redis backend, whatever else is installed; a Redis that does not answer fails fast.
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=2, socket_timeout=2)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Per-client tokens, stored hashed, with expiry and revocation: "Authorization: Token <key>".
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        # Username and password over HTTPS, for scripts and curl until per-client tokens exist.
-        "rest_framework.authentication.BasicAuthentication",
+        # Username and password over HTTPS, for scripts and curl until per-client tokens exist; under the login lockout.
+        "accounts.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # DRF's parsers, with JSON nested beyond Python's recursion limit refused as a 400 instead of a crash.
@@ -206,6 +254,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# Content-Security-Policy on every page (django-csp): the site serves all its own scripts, styles and images, so
+# nothing inline and nothing from elsewhere runs, even if some text ever slipped past escaping. Responses that set
+# their own policy keep it (evidence downloads are sandboxed).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Swagger UI draws its icons as data: URIs
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
 }
 
 # Production hardening: on whenever DEBUG is off.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from workprogramme import views as catalogue_views
@@ -24,7 +24,12 @@ urlpatterns = [
     path("api/v1/", include("reporting.api.urls")),
     path("api/v1/", include("reports.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script from its own URL, as the Content-Security-Policy requires.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
     path("reporting/", include("reporting.urls")),
     path("reports/", include("reports.urls")),
     path("", include("workprogramme.urls")),

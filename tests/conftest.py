@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from accounts.demo import create_demo_people
@@ -6,6 +8,29 @@ from difap.loading import load_implementation
 from difap.models import ImplementationRecord
 from reporting.services import load_baseline
 from workprogramme.loading import load_bodies, load_member_states, load_plans
+
+# Under pytest-xdist a worker may run database tests after the browser tests started Playwright, whose event loop
+# makes Django refuse synchronous queries in that thread; the tests themselves are synchronous, so allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _a_redis_cache_of_its_own_per_worker():
+    """Each xdist worker counts API calls in its own Redis database: the same demo users call the API in every
+    worker, and `cache.clear()` empties a whole database. Subprocesses that a test starts inherit it."""
+    from django.conf import settings
+
+    worker, cache = os.environ.get("PYTEST_XDIST_WORKER", ""), settings.CACHES["default"]
+    if not (worker.startswith("gw") and cache["BACKEND"].endswith("RedisCache")):
+        return
+    base, _, database = cache["LOCATION"].rpartition("/")
+    broker_database = settings.CELERY_BROKER_URL.rpartition("/")[2]
+    number = (int(database or 0) + int(worker[2:])) % 16
+    if str(number) == broker_database:
+        number = (number + 1) % 16
+    cache["LOCATION"] = os.environ["CACHE_URL"] = f"{base}/{number}"
+
+
+_a_redis_cache_of_its_own_per_worker()
 
 
 @pytest.fixture(scope="session")
