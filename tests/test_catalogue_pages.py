@@ -15,8 +15,9 @@ def test_home_page_is_public_and_lists_both_plans(client):
     assert "Digital Integration Framework Action Plan" in content
 
 
-def test_catalogue_pages_need_a_login(client):
-    response = client.get("/initiatives/")
+def test_catalogue_pages_are_public_but_setting_a_status_needs_a_login(client):
+    assert client.get("/initiatives/").status_code == 200
+    response = client.post("/initiatives/AWPEC-1.1/status/", {"status": "completed"})
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 

@@ -27,6 +27,9 @@ class MemberState(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("workprogramme:member_state_detail", args=[self.code])
+
 
 class Body(models.Model):
     """An implementing body: a sectoral body, a ministers' meeting, a partner or a business council."""
@@ -47,6 +50,9 @@ class Body(models.Model):
 
     def __str__(self):
         return self.acronym
+
+    def get_absolute_url(self):
+        return reverse("workprogramme:body_detail", args=[self.acronym])
 
 
 class Programme(models.Model):

@@ -8,10 +8,21 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from reporting.public_record import (
+    RECORD_DEFINITION,
+    accepted_history,
+    changes_in_latest_review,
+    member_state_progress,
+    reporting_record,
+)
+
 from .concurrency import StaleEdit
 from .filters import InitiativeFilter
-from .models import Area, Initiative, InitiativeListing, OutcomeListing, Programme, Status
+from .models import Area, Body, Initiative, InitiativeListing, MemberState, OutcomeListing, Programme, Status
 from .services import can_edit_catalogue, initiative_set_status
+
+# The public view and the working view share these URLs: anonymous visitors get the public one, built only from
+# the public selectors (reporting.public_record); nothing internal is even loaded for them.
 
 PAGE_SIZE = 100
 
@@ -25,10 +36,16 @@ def home(request):
         )
         programme.status_counts = [(label, counts.get(value, 0), value) for value, label in Status.choices]
         programme.total = sum(counts.values())
-    return render(request, "workprogramme/home.html", {"programmes": programmes})
+    review_period, changes = changes_in_latest_review()
+    for update in changes:
+        update.previous_status_label = Status(update.previous_status).label if update.previous_status else None
+    return render(
+        request,
+        "workprogramme/home.html",
+        {"programmes": programmes, "review_period": review_period, "changes": changes},
+    )
 
 
-@login_required
 def programme_detail(request, code):
     """A plan laid out as in its document: areas, sub-headings, outcomes and initiatives."""
     programme = get_object_or_404(Programme, code=code)
@@ -62,7 +79,6 @@ def programme_detail(request, code):
     )
 
 
-@login_required
 def initiative_list(request):
     filterset = InitiativeFilter(request.GET or None, queryset=Initiative.objects.for_lists())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -81,7 +97,6 @@ def initiative_list(request):
     )
 
 
-@login_required
 def initiative_detail(request, code):
     initiative = get_object_or_404(
         Initiative.objects.select_related("programme", "source", "outcome", "parent").prefetch_related(
@@ -95,21 +110,65 @@ def initiative_detail(request, code):
         ),
         code=code,
     )
-    history = list(initiative.history.select_related("history_user").order_by("-history_date", "-history_id"))
     changes = []
-    for record, previous in zip(history, [*history[1:], None], strict=True):
-        delta = record.diff_against(previous, excluded_fields=["version"]).changes if previous else []
-        changes.append({"record": record, "delta": delta})
+    if request.user.is_authenticated:
+        # The history of internal edits (who set what) is for the people who work here, never the public.
+        history = list(initiative.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        for record, previous in zip(history, [*history[1:], None], strict=True):
+            delta = record.diff_against(previous, excluded_fields=["version"]).changes if previous else []
+            changes.append({"record": record, "delta": delta})
     return render(
         request,
         "workprogramme/initiative_detail.html",
         {
             "initiative": initiative,
             "changes": changes,
+            "accepted_history": accepted_history(initiative),
             "overdue": initiative.is_overdue(),
             "area_kinds": Area.Kind,
             "can_set_status": can_edit_catalogue(request.user),
             "status_choices": Status.choices,
+        },
+    )
+
+
+def member_state_list(request):
+    return render(request, "workprogramme/member_state_list.html", {"member_states": MemberState.objects.all()})
+
+
+def member_state_detail(request, code):
+    """What one Member State has done on the lines tracked per Member State: its latest accepted status on each."""
+    member_state = get_object_or_404(MemberState, code=code.upper())
+    progress = member_state_progress(member_state)
+    return render(
+        request,
+        "workprogramme/member_state_detail.html",
+        {
+            "member_state": member_state,
+            "progress": progress,
+            "tracked_lines": Initiative.objects.filter(per_member_state=True).count(),
+            "named_lines": Initiative.objects.filter(member_states=member_state).order_by("position"),
+        },
+    )
+
+
+def body_list(request):
+    bodies = Body.objects.annotate(lines=Count("responsibilities__initiative", distinct=True))
+    return render(request, "workprogramme/body_list.html", {"bodies": bodies})
+
+
+def body_detail(request, acronym):
+    """An implementing body: its lines and their status, and its reporting record from accepted facts."""
+    body = get_object_or_404(Body, acronym__iexact=acronym)
+    lines = Initiative.objects.for_body(body).select_related("programme").order_by("position")
+    return render(
+        request,
+        "workprogramme/body_detail.html",
+        {
+            "body": body,
+            "lines": lines,
+            "record": reporting_record(body),
+            "record_definition": RECORD_DEFINITION,
         },
     )
 
