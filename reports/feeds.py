@@ -41,12 +41,3 @@ class PublishedReportsFeed(Feed):
 
     def item_author_name(self, item):
         return "ACCEC"
-
-    def item_enclosure_url(self, item):
-        return reverse("reports:report_download", args=[item.pk, "pdf"])
-
-    def item_enclosure_mime_type(self, item):
-        return "application/pdf"
-
-    def item_enclosure_length(self, item):
-        return item.pdf.size if item.pdf else 0
