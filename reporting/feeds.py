@@ -34,6 +34,13 @@ def latest_public(updates):
     )
 
 
+def reported_by(item):
+    """The body that reported; the 2019 baseline came from the plan's own document, not from a body."""
+    if item.body is None:
+        return "DIFAP's mid-2019 implementation status" if item.baseline else "ASEAN Secretariat"
+    return item.body.acronym
+
+
 class ProgressFeed(Feed):
     feed_type = Atom1Feed
     title = "Accepted progress on ASEAN's digital action plans"
@@ -50,10 +57,11 @@ class ProgressFeed(Feed):
 
     def item_title(self, item):
         progress = f", {item.progress}%" if item.progress is not None else ""
-        return f"{item.initiative.code} {item.period.code}: {item.get_status_display()}{progress} ({item.body.acronym})"
+        return f"{item.initiative.code} {item.period.code}: {item.get_status_display()}{progress} ({reported_by(item)})"
 
     def item_description(self, item):
-        parts = [f"{item.initiative.title}. Reported by {item.body.name} ({item.body.acronym})."]
+        source = f"{item.body.name} ({item.body.acronym})" if item.body else reported_by(item)
+        parts = [f"{item.initiative.title}. Reported by {source}."]
         if item.narrative:
             parts.append(item.narrative)
         if item.reason_explanation:
@@ -75,7 +83,7 @@ class ProgressFeed(Feed):
         return item.reviewed_at
 
     def item_author_name(self, item):
-        return item.body.acronym  # the public sees the body, never the person
+        return reported_by(item)  # the public sees the body, never the person
 
 
 class ProgrammeProgressFeed(ProgressFeed):

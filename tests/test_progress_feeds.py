@@ -16,13 +16,13 @@ def period(secretariat):
     return services.period_open(user=secretariat, period=services.period_create(user=secretariat, year=2026, half=2))
 
 
-def accepted(period, code, narrative, member_states=None):
-    telsom = user("telsom")
+def accepted(period, code, narrative, member_states=None, username="telsom"):
+    reporter = user(username)
     update = services.update_create(
-        user=telsom,
+        user=reporter,
         period=period,
         initiative=line(code),
-        body=telsom.body,
+        body=reporter.body,
         values={"status": "in_progress", "progress": 40, "narrative": narrative},
         member_states=member_states,
         submit=True,
@@ -66,7 +66,7 @@ def test_the_programme_feed_has_only_that_programmes_lines(client, period):
 
 
 def test_the_member_state_feed_has_progress_reported_for_that_member_state(client, period):
-    accepted(period, "DIFAP-1.3.1", "Viet Nam ratified.", member_states={"VN": "completed"})
+    accepted(period, "DIFAP-1.3.1", "Viet Nam ratified.", member_states={"VN": "completed"}, username="cptfwg")
     assert "Viet Nam ratified." in client.get("/feeds/progress/member-state/VN/").content.decode()
     assert "Viet Nam ratified." not in client.get("/feeds/progress/member-state/LA/").content.decode()
     assert client.get("/feeds/progress/member-state/XX/").status_code == 404
