@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
+from reporting import feeds as progress_feeds
+from reports.feeds import PublishedReportsFeed
+from reports.sitemaps import SITEMAPS
 from workprogramme import views as catalogue_views
 
 from .health import healthz
@@ -30,6 +34,18 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
         name="api-docs",
     ),
+    path("feeds/reports/", PublishedReportsFeed(), name="feed_reports"),
+    path("feeds/progress/", progress_feeds.ProgressFeed(), name="feed_progress"),
+    path(
+        "feeds/progress/programme/<str:code>/", progress_feeds.ProgrammeProgressFeed(), name="feed_progress_programme"
+    ),
+    path("feeds/progress/body/<str:acronym>/", progress_feeds.BodyProgressFeed(), name="feed_progress_body"),
+    path(
+        "feeds/progress/member-state/<str:code>/",
+        progress_feeds.MemberStateProgressFeed(),
+        name="feed_progress_member_state",
+    ),
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("reporting/", include("reporting.urls")),
     path("reports/", include("reports.urls")),
     path("", include("workprogramme.urls")),

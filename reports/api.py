@@ -40,6 +40,9 @@ class ReportSerializer(serializers.ModelSerializer):
             "error",
             "url",
             "downloads",
+            "published_at",
+            "withdrawn_at",
+            "withdrawal_reason",
         ]
 
     def get_downloads(self, report) -> dict[str, str]:
@@ -55,6 +58,19 @@ class ReportCreateSerializer(serializers.Serializer):
     programme = serializers.SlugRelatedField(
         slug_field="code", queryset=Programme.objects.all(), required=False, help_text="Defaults to DIFAP."
     )
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500, help_text="Why the report leaves public view; the public keeps seeing this reason."
+    )
+
+
+PUBLICATION_ERRORS = {
+    403: OpenApiResponse(description="Not ASEAN Secretariat staff, or not logged in."),
+    404: OpenApiResponse(description="No such report."),
+    409: inline_serializer("ReportPublicationConflict", {"detail": serializers.CharField()}),
+}
 
 
 class FormatIsAFileType(DefaultContentNegotiation):
@@ -121,6 +137,46 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         report.refresh_from_db()
         return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Publish a report to the public",
+        description="Makes a built report public: its page and downloads open to anyone, and it enters the Atom "
+        "feed and the sitemap. Only ASEAN Secretariat staff may; logged with who and when. 409 if the report is "
+        "not built, already public, or was withdrawn (issue a new version instead).",
+        request=None,
+        responses={200: ReportSerializer} | PUBLICATION_ERRORS,
+    )
+    @action(detail=True, methods=["post"], url_path="publish")
+    def publish(self, request, pk=None):
+        report = self.get_object()
+        try:
+            report = services.report_publish(user=request.user, report=report)
+        except services.WrongPublicationState as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(ReportSerializer(report).data)
+
+    @extend_schema(
+        summary="Withdraw a published report from public view",
+        description="Takes a public report out of public view; its title and the reason stay listed publicly, its "
+        "page and files answer 404 to the public. Only ASEAN Secretariat staff may; logged with who, when and why. "
+        "409 if the report is not public.",
+        request=WithdrawSerializer,
+        responses={200: ReportSerializer, 400: OpenApiResponse(description="No reason, or too long.")}
+        | PUBLICATION_ERRORS,
+    )
+    @action(detail=True, methods=["post"], url_path="withdraw")
+    def withdraw(self, request, pk=None):
+        report = self.get_object()
+        services.check_can_publish(request.user)
+        data = WithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            report = services.report_withdraw(user=request.user, report=report, reason=data.validated_data["reason"])
+        except services.WrongPublicationState as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        except ValidationError as error:
+            raise BadRequest(error.message_dict) from error
+        return Response(ReportSerializer(report).data)
 
     @extend_schema(
         summary="Download an export of a report",

@@ -18,3 +18,11 @@ class ReportForm(forms.Form):
         required=False,
         help_text="Your summary for SEOM; it opens the report. Separate paragraphs with a blank line.",
     )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the public next to the report's title, for as long as the site lists it.",
+    )

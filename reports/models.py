@@ -94,3 +94,23 @@ class ProgressReport(models.Model):
 
     def filename_for(self, format):
         return f"{self.programme.code}-progress-report-{self.period.code}-v{self.version}.{FORMATS[format][1]}"
+
+
+class PublicationEvent(models.Model):
+    """One publishing decision on a report: who published or withdrew it, when, and why. Never edited."""
+
+    class Action(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn from public view"
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="publication_events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.report} {self.get_action_display().lower()} by {self.by} at {self.at}"

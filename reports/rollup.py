@@ -34,7 +34,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from reporting.models import ExpectedReport, MemberStateProgress, Period, Update
+from reporting.models import Evidence, ExpectedReport, MemberStateProgress, Period, Update
 from workprogramme.models import (
     CLOSED_STATUSES,
     Area,
@@ -315,6 +315,8 @@ def _line_rows(lines_qs, programme, previous):
                 "evidence": [
                     {"title": e.title, "kind": e.kind, "url": e.url or ""}
                     for e in (update.evidence.all() if update else [])
+                    # A report may be published: it names only evidence its filer and reviewer disclosed.
+                    if e.disclosure == Evidence.Disclosure.PUBLIC and e.disclosure_confirmed
                 ],
                 "previous_status": getattr(line, "prev_status", None) if previous else None,
                 "previous_blockers": getattr(line, "prev_blockers", None) or "" if previous else "",

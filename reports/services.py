@@ -12,7 +12,7 @@ from reporting.models import Period
 from workprogramme.models import Programme
 
 from . import exports, rollup
-from .models import FORMATS, ProgressReport
+from .models import FORMATS, ProgressReport, PublicationEvent
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +21,10 @@ DEFAULT_PROGRAMME = "DIFAP"
 
 class NotReady(Exception):
     """The report is still building (or failed): it has no files to hand out."""
+
+
+class WrongPublicationState(Exception):
+    """Publishing a report that is not ready or already public, or withdrawing one that is not public: 409."""
 
 
 class NotFailed(Exception):
@@ -39,6 +43,15 @@ def check_can_issue(user):
 def check_can_read(user):
     if not user.is_authenticated:
         raise PermissionDenied("Log in to read progress reports.")
+
+
+def can_publish(user):
+    return user.is_authenticated and user.is_secretariat
+
+
+def check_can_publish(user):
+    if not can_publish(user):
+        raise PermissionDenied("Only ASEAN Secretariat staff can publish progress reports or withdraw them.")
 
 
 def reports_for(user):
@@ -143,4 +156,62 @@ def report_file(*, user, report, format):
         raise ValueError(f"Unknown format {format!r}: choose one of {', '.join(FORMATS)}.")
     if not report.is_ready:
         raise NotReady(f"Report {report.pk} is {report.get_state_display().lower()}: its files are not ready.")
+    return report.file_for(format), report.filename_for(format), FORMATS[format][0]
+
+
+WITHDRAWAL_REASON_MAX = ProgressReport._meta.get_field("withdrawal_reason").max_length
+
+
+@transaction.atomic
+def report_publish(*, user, report):
+    """Put an issued, built report before the public; logged, and a separate decision from issuing it."""
+    check_can_publish(user)
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.state != ProgressReport.State.READY:
+        raise WrongPublicationState(
+            f"Report {report.pk} is {report.get_state_display().lower()}: only a built report can be published."
+        )
+    if report.published_at and not report.withdrawn_at:
+        raise WrongPublicationState(f"Report {report.pk} is already public.")
+    if report.withdrawn_at:
+        # A withdrawn report stays withdrawn, with its reason on record: issue a new version instead.
+        raise WrongPublicationState(
+            f"Report {report.pk} was withdrawn from public view: issue and publish a new version instead."
+        )
+    now = timezone.now()
+    report.published_at, report.published_by = now, user
+    report.save(update_fields=["published_at", "published_by"])
+    PublicationEvent.objects.create(report=report, action=PublicationEvent.Action.PUBLISHED, by=user, at=now)
+    return report
+
+
+@transaction.atomic
+def report_withdraw(*, user, report, reason):
+    """Take a published report out of public view; the reason stays public, the files do not."""
+    check_can_publish(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the report is withdrawn: the reason is shown to the public."})
+    if len(reason) > WITHDRAWAL_REASON_MAX:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {WITHDRAWAL_REASON_MAX} characters (it has {len(reason)})."}
+        )
+    if "\x00" in reason:
+        raise ValidationError({"reason": "The reason contains a null character; remove it."})
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if not report.published_at or report.withdrawn_at:
+        raise WrongPublicationState(f"Report {report.pk} is not public: there is nothing to withdraw.")
+    now = timezone.now()
+    report.withdrawn_at, report.withdrawn_by, report.withdrawal_reason = now, user, reason
+    report.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    PublicationEvent.objects.create(
+        report=report, action=PublicationEvent.Action.WITHDRAWN, by=user, at=now, reason=reason
+    )
+    return report
+
+
+def public_report_file(*, report, format):
+    """A public report's export, for anyone; an unknown format is a 404 like any other guessed address."""
+    if format not in FORMATS:
+        raise ValueError(f"Unknown format {format!r}: choose one of {', '.join(FORMATS)}.")
     return report.file_for(format), report.filename_for(format), FORMATS[format][0]

@@ -8,12 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import exports, services
-from .forms import ReportForm
-from .models import FORMATS
+from .forms import ReportForm, WithdrawForm
+from .models import FORMATS, ProgressReport
 
 
-@login_required
 def report_list(request):
+    if not request.user.is_authenticated:
+        # The public sees only what the Secretariat published, and what it withdrew, with why.
+        context = {
+            "reports": ProgressReport.objects.public().select_related("period", "programme"),
+            "withdrawn": ProgressReport.objects.withdrawn_from_public().select_related("period", "programme"),
+            "public": True,
+        }
+        return render(request, "reports/report_list.html", context)
     form = ReportForm(request.POST or None) if services.can_issue(request.user) else None
     if request.method == "POST":
         services.check_can_issue(request.user)
@@ -29,14 +36,26 @@ def report_list(request):
 
 
 def _report_or_404(request, pk):
+    if not request.user.is_authenticated:
+        # Anything not public answers as if it did not exist, whatever address is guessed.
+        return get_object_or_404(ProgressReport.objects.public().select_related("period", "programme"), pk=pk)
     return get_object_or_404(services.reports_for(request.user), pk=pk)
 
 
-@login_required
 def report_detail(request, pk):
     report = _report_or_404(request, pk)
     snapshot = report.snapshot
-    context = {"report": report, "formats": FORMATS, "s": snapshot, "can_issue": services.can_issue(request.user)}
+    public = not request.user.is_authenticated
+    context = {
+        "report": report,
+        "formats": FORMATS,
+        "s": snapshot,
+        "public": public,
+        "can_issue": services.can_issue(request.user),
+        "can_publish": services.can_publish(request.user),
+        "withdraw_form": WithdrawForm(),
+        "publication_events": [] if public else report.publication_events.select_related("by"),
+    }
     if snapshot:
         context |= {
             "header": exports.summary_header(snapshot),
@@ -62,9 +81,10 @@ def report_detail(request, pk):
     return render(request, "reports/report_detail.html", context)
 
 
-@login_required
 def report_progress(request, pk):
     """The htmx fragment polled while building; once built, the whole page reloads to show the document."""
+    if not request.user.is_authenticated:
+        raise Http404("Build progress is for people who are logged in.")
     report = _report_or_404(request, pk)
     context = {"report": report, "can_issue": services.can_issue(request.user)}
     response = render(request, "reports/_report_progress.html", context)
@@ -86,14 +106,55 @@ def report_retry(request, pk):
     return redirect(report)
 
 
-@login_required
 def report_download(request, pk, format):
     report = _report_or_404(request, pk)
+    if not request.user.is_authenticated:
+        try:
+            file, filename, content_type = services.public_report_file(report=report, format=format)
+        except ValueError as error:
+            raise Http404(str(error)) from error
+        return attachment(file, filename, content_type)
     try:
         file, filename, content_type = services.report_file(user=request.user, report=report, format=format)
     except (ValueError, services.NotReady) as error:
         raise Http404(str(error)) from error
     return attachment(file, filename, content_type)
+
+
+@login_required
+@require_POST
+def report_publish(request, pk):
+    report = _report_or_404(request, pk)
+    services.check_can_publish(request.user)
+    try:
+        report = services.report_publish(user=request.user, report=report)
+    except services.WrongPublicationState as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Version {report.version} of the {report.period} report is now public.")
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_withdraw(request, pk):
+    report = _report_or_404(request, pk)
+    services.check_can_publish(request.user)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(report)
+    try:
+        report = services.report_withdraw(user=request.user, report=report, reason=form.cleaned_data["reason"])
+    except services.WrongPublicationState as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Version {report.version} of the {report.period} report is withdrawn from public view."
+        )
+    return redirect(report)
 
 
 def attachment(file, filename, content_type):

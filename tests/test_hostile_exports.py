@@ -37,7 +37,10 @@ def file_accepted(*, period, line, values, evidence=(), comments=()):
     for text in comments:
         reporting.comment_add(user=accec, update=update, text=text)
     update = reporting.update_submit(user=accp, update=update)
-    return reporting.update_accept(user=accec, update=update)
+    update = reporting.update_accept(user=accec, update=update)
+    # A report names only evidence disclosed as public and confirmed by the reviewer (it may be published).
+    update.evidence.update(disclosure_confirmed=True)
+    return update
 
 
 def issue(period, programme, django_capture_on_commit_callbacks, **texts):

@@ -48,6 +48,8 @@ ALLOWED = {
     "close period": SECRETARIAT,
     "issue report": SECRETARIAT | REVIEWERS,
     "read report": EVERYONE,
+    "publish report": SECRETARIAT,
+    "withdraw report": SECRETARIAT,
     "create ACCEC's update": {"accec", "secretariat", "admin"},  # ACCEC's reviewer also files for ACCEC
     "revoke token": {"telsom", "admin"},  # TELSOM's reporter's own, or any as the site administrator
     "revoke own token": EVERYONE,
@@ -70,6 +72,13 @@ def filed(code="AWPEC-1.1", *, username="telsom", submit=False):
     return services.update_create(
         user=who, period=period, initiative=line(code), body=who.body, values=values, submit=submit
     )
+
+
+def ready_report():
+    """An issued report marked built: publishing judges the report's state, not its files."""
+    report = reports.report_issue(user=user("accec"), period=open_period(), title="Consultations held")
+    ProgressReport.objects.filter(pk=report.pk).update(state=ProgressReport.State.READY, progress=100)
+    return fresh(report)
 
 
 def fresh(obj):
@@ -204,6 +213,18 @@ ACTIONS = {
         browser=lambda c, rep: c.get(f"/reports/{rep.pk}/"),
         api=lambda c, rep: c.get(f"/api/v1/reports/{rep.pk}/"),
         done=lambda rep, r: r.status_code == 200 and "Consultations held" in r.content.decode(),
+    ),
+    "publish report": Action(
+        prepare=lambda: ready_report(),
+        browser=lambda c, rep: c.post(f"/reports/{rep.pk}/publish/", {"confirm": "on"}),
+        api=lambda c, rep: c.post(f"/api/v1/reports/{rep.pk}/publish/"),
+        done=lambda rep, r: ProgressReport.objects.public().filter(pk=rep.pk).exists(),
+    ),
+    "withdraw report": Action(
+        prepare=lambda: reports.report_publish(user=user("secretariat"), report=ready_report()),
+        browser=lambda c, rep: c.post(f"/reports/{rep.pk}/withdraw/", {"reason": CHANGED}),
+        api=lambda c, rep: c.post(f"/api/v1/reports/{rep.pk}/withdraw/", {"reason": CHANGED}, format="json"),
+        done=lambda rep, r: ProgressReport.objects.withdrawn_from_public().filter(withdrawal_reason=CHANGED).exists(),
     ),
     "create ACCEC's update": Action(
         prepare=open_period,
