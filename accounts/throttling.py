@@ -1,5 +1,5 @@
 from knox.models import AuthToken
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 
 class ClientRateThrottle(SimpleRateThrottle):
@@ -15,3 +15,12 @@ class ClientRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class PublicRateThrottle(AnonRateThrottle):
+    """Anonymous callers of the open-data API: one budget per address (`PUBLIC_API_RATE_LIMIT`).
+
+    Logged-in callers are left to ClientRateThrottle (AnonRateThrottle skips authenticated requests).
+    """
+
+    scope = "public"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("reporting/", include("reporting.urls")),
     path("reports/", include("reports.urls")),
+    path("open-data/", include("opendata.urls")),
     path("", include("workprogramme.urls")),
 ]
 
