@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
 
 from accounts.throttling import ClientRateThrottle, PublicRateThrottle
 
@@ -86,7 +86,8 @@ class PublicUpdateSerializer(serializers.ModelSerializer):
     )
 )
 class PublicUpdateViewSet(viewsets.GenericViewSet, viewsets.mixins.ListModelMixin):
-    permission_classes = [AllowAny]
+    # Anyone reads; a write is refused as unauthenticated (401/403) like everywhere else, not 405.
+    permission_classes = [IsAuthenticatedOrReadOnly]
     throttle_classes = [PublicRateThrottle, ClientRateThrottle]
     queryset = public_updates()
     serializer_class = PublicUpdateSerializer
