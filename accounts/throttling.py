@@ -2,7 +2,7 @@ import logging
 
 from knox.models import AuthToken
 from redis.exceptions import RedisError
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 log = logging.getLogger(__name__)
 
@@ -30,4 +30,19 @@ class ClientRateThrottle(SimpleRateThrottle):
             return super().allow_request(request, view)
         except RedisError as error:
             log.warning("API rate limit not applied: the cache (Redis) did not answer: %s", error)
+            return True
+
+class PublicRateThrottle(AnonRateThrottle):
+    """Anonymous callers of the open-data API: one budget per address (`PUBLIC_API_RATE_LIMIT`).
+
+    Logged-in callers are left to ClientRateThrottle (AnonRateThrottle skips authenticated requests).
+    """
+
+    scope = "public"
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except RedisError as error:
+            log.warning("Open-data rate limit not applied: the cache (Redis) did not answer: %s", error)
             return True

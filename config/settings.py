@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "difap",
     "reporting",
     "reports",
+    "opendata",
     "idempotency",
     "outbox",
 ]
@@ -233,7 +234,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "reporting.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ClientRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"client": env.str("API_RATE_LIMIT", default="600/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "client": env.str("API_RATE_LIMIT", default="600/hour"),
+        # Anonymous readers of the open-data endpoints, per address (accounts.throttling.PublicRateThrottle).
+        "public": env.str("PUBLIC_API_RATE_LIMIT", default="1000/hour"),
+    },
 }
 
 REST_KNOX = {

@@ -48,6 +48,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("reporting/", include("reporting.urls")),
     path("reports/", include("reports.urls")),
+    path("open-data/", include("opendata.urls")),
     path("", include("workprogramme.urls")),
 ]
 
