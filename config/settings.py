@@ -228,7 +228,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["workprogramme.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "workprogramme.api.pagination.PagePagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 50,
@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Catalogue of AWPEC 2017-2025 and DIFAP 2019-2025, and their implementation reporting.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A text the API refuses when empty says so in the schema (minLength 1), so generated clients check it too.
+    "ENFORCE_NON_BLANK_FIELDS": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.openapi.add_common_errors",

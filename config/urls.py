@@ -53,3 +53,6 @@ urlpatterns = [
 ]
 
 handler403 = "config.errors.forbidden"
+handler400 = "config.errors.bad_request"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -6,6 +6,7 @@ and queues its notification once the transaction commits.
 
 import hashlib
 import math
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -34,6 +35,19 @@ EVIDENCE_TYPES = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
 }
+
+
+# Django's URLValidator lets `"`, `<`, `>`, `'` and backslashes through, but RFC 3986 (the API schema's `format: uri`)
+# does not: a link holding them must be percent-encoded (%22, %3C...) by whoever files it.
+URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]*")
+URL_CHARACTERS_MESSAGE = (
+    "Percent-encode spaces, quotes, angle brackets and other characters not allowed in a URL (e.g. %20, %22, %3C)."
+)
+
+
+class WrongState(ValidationError):
+    """A workflow step the update's state does not allow (submit a submitted one, accept a draft...): the request was
+    well formed, so the API answers 409 Conflict rather than 400; the browser shows the message as for any refusal."""
 
 
 def _queue(task, *args):
@@ -288,9 +302,7 @@ def update_edit(*, user, update, values, version, member_states=None, submit=Fal
 
 def _submit(*, user, update):
     if update.state not in Update.EDITABLE_STATES:
-        raise ValidationError(
-            {"__all__": f"This update is {update.get_state_display().lower()}: it cannot be submitted."}
-        )
+        raise WrongState({"__all__": f"This update is {update.get_state_display().lower()}: it cannot be submitted."})
     _check_period_takes_filings(update.period)
     if not update.narrative.strip():
         raise ValidationError({"narrative": "Describe the progress before submitting."})
@@ -318,7 +330,7 @@ def update_withdraw(*, user, update, version=None):
     update = lock_version(Update.objects, update.pk, version)
     permissions.check_can_edit(user, update)
     if update.state != Update.State.SUBMITTED:
-        raise ValidationError({"__all__": "Only a submitted update that is not yet reviewed can be withdrawn."})
+        raise WrongState({"__all__": "Only a submitted update that is not yet reviewed can be withdrawn."})
     update.state = Update.State.WITHDRAWN
     update.version += 1
     _stamp(update, user, "Withdrawn")
@@ -332,7 +344,7 @@ def update_accept(*, user, update, version=None):
     update = lock_version(Update.objects.select_related("period", "initiative", "output"), update.pk, version)
     permissions.check_can_review(user, update)
     if update.state != Update.State.SUBMITTED:
-        raise ValidationError(
+        raise WrongState(
             {"__all__": f"Only a submitted update can be accepted; this one is {update.get_state_display().lower()}."}
         )
     update.state = Update.State.ACCEPTED
@@ -375,7 +387,7 @@ def update_return(*, user, update, comment, version=None):
     update = lock_version(Update.objects, update.pk, version)
     permissions.check_can_review(user, update)
     if update.state != Update.State.SUBMITTED:
-        raise ValidationError(
+        raise WrongState(
             {"__all__": f"Only a submitted update can be returned; this one is {update.get_state_display().lower()}."}
         )
     if not (comment or "").strip():
@@ -439,6 +451,8 @@ def evidence_add_link(*, user, update, title, url="", kind=Evidence.Kind.LINK):
         raise ValidationError({"url": "A link needs its address (URL)."})
     evidence = Evidence(update=update, kind=kind, title=title.strip(), url=url or "", added_by=user)
     evidence.full_clean(exclude=["file", "sha256", "update", "added_by"])
+    if url and not URL_CHARACTERS.fullmatch(url):
+        raise ValidationError({"url": URL_CHARACTERS_MESSAGE})
     evidence.save()
     _evidence_added(update, user)
     return evidence

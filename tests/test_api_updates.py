@@ -273,7 +273,7 @@ def test_submit_and_withdraw(telsom_api, telsom_draft):
     assert response.json()["state"] == "submitted"
     assert response["ETag"] == f'"{response.json()["version"]}"'
     again = telsom_api.post(f"{url}submit/")
-    assert again.status_code == 400
+    assert again.status_code == 409  # a well-formed request the update's state refuses
     response = telsom_api.post(f"{url}withdraw/")
     assert response.status_code == 200
     assert response.json()["state"] == "withdrawn"
@@ -319,7 +319,7 @@ def test_reviewer_accepts_and_returns(reviewer_api, period):
 
     # accepting what is not submitted
     again = reviewer_api.post(f"{API}/updates/{second.pk}/accept/")
-    assert again.status_code == 400
+    assert again.status_code == 409
 
 
 def test_reviewer_cannot_review_own_bodys_update(reviewer_api, period):

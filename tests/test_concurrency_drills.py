@@ -112,11 +112,11 @@ def test_accept_racing_return_gives_one_winner(committed):
 
     assert_no_crash(responses)
     assert codes(responses).count(200) == 1
-    assert set(codes(responses)) == {200, 400}
+    assert set(codes(responses)) == {200, 409}  # the losers find the update no longer submitted: a conflict
     winner = next(r for r in responses if r.status_code == 200).json()["state"]
     saved = Update.objects.get(pk=submitted.pk)
     assert saved.state == winner
     assert saved.version == submitted.version + 1
     assert saved.comments.count() == (1 if winner == "returned" else 0)
-    for refused in (r for r in responses if r.status_code == 400):
+    for refused in (r for r in responses if r.status_code == 409):
         assert f"this one is {winner}" in str(refused.json())

@@ -13,7 +13,7 @@ from .test_report_rollup import plan  # noqa: F401  (the hand-made plan fixture)
 
 pytestmark = pytest.mark.django_db
 
-BAD_LINK = 'https://example.org/study?q="roaming"'
+BAD_LINK = "https://example.org/study?q=%22roaming%22"
 
 
 def person(username):

@@ -2,10 +2,53 @@
 
 import django_filters
 from django import forms
+from django.db import models
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .models import Area, Body, Initiative, MemberState, Outcome, Programme, Status
+
+BOOLEAN_VALUES = {"true", "false", "True", "False"}
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number: `?target_year=0.5` is refused instead of matching nothing."""
+
+    field_class = forms.IntegerField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """Refuses a filter value it cannot read, naming the parameter (the API answers 400), instead of ignoring it.
+
+    django-filter already refuses unknown codes and choices; two kinds of value slipped through: a yes/no filter read
+    `null` or `maybe` as "any" (its widget maps every unknown word to None), and integer columns were filtered as
+    decimals (so `0.5` matched nothing)."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        **{
+            field: {"filter_class": IntegerFilter}
+            for field in (
+                models.IntegerField,
+                models.PositiveIntegerField,
+                models.PositiveSmallIntegerField,
+                models.SmallIntegerField,
+                models.BigIntegerField,
+            )
+        },
+    }
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            raw = self.data.get(name)
+            unreadable = raw not in (None, "") and str(raw) not in BOOLEAN_VALUES
+            if isinstance(filter_, django_filters.BooleanFilter) and unreadable:
+                self.form.add_error(name, "Use true or false.")
+                valid = False
+        return valid
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -13,7 +56,7 @@ class CodeFilter(django_filters.ModelChoiceFilter):
     """Picks a catalogue row by its code or acronym, as people write them ("DIFAP", "TELSOM", "VN")."""
 
 
-class InitiativeFilter(django_filters.FilterSet):
+class InitiativeFilter(StrictFilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
     programme = CodeFilter(
         queryset=Programme.objects.all(), to_field_name="code", method="filter_programme", label="Programme"
@@ -37,7 +80,7 @@ class InitiativeFilter(django_filters.FilterSet):
         label="Member State",
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, label="Status")
-    target_year = django_filters.NumberFilter(field_name="target_year", label="Timeline year")
+    target_year = IntegerFilter(field_name="target_year", label="Timeline year")
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
         label="Overdue",
@@ -76,3 +119,9 @@ class InitiativeFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.overdue()
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """The API's filter backend: the FilterSets it builds from `filterset_fields` are strict too."""
+
+    filterset_base = StrictFilterSet

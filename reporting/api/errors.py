@@ -8,11 +8,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from workprogramme.concurrency import Conflict, StaleEdit
 
-from ..services import BulkRejected
+from ..services import BulkRejected, WrongState
 from ..spreadsheets import SpreadsheetRejected
 
 
 def exception_handler(error, context):
+    if isinstance(error, WrongState):
+        return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
     if isinstance(error, DomainValidationError):
         detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
         if "__all__" in detail:

@@ -1,5 +1,8 @@
 """What the reporting API reads and writes. Input serializers only parse; the rules are in services.py."""
 
+import re
+
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -7,7 +10,7 @@ from workprogramme.models import Body, Initiative, Output, Status
 
 from ..limits import EXPLANATION_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
 from ..models import Evidence, ExpectedReport, MemberStateProgress, Period, Reason, Update
-from ..services import UPDATE_FIELDS
+from ..services import UPDATE_FIELDS, URL_CHARACTERS, URL_CHARACTERS_MESSAGE
 
 MEMBER_STATES_SCHEMA = {
     "type": "object",
@@ -15,6 +18,31 @@ MEMBER_STATES_SCHEMA = {
     "additionalProperties": {"type": "string", "enum": MemberStateProgress.Status.values},
     "example": {"LA": "completed", "VN": "in_progress"},
 }
+
+
+# Surrounding spaces are trimmed, so a text must hold something else: stated as a pattern in the schema.
+NOT_BLANK = RegexValidator(r"\S", "This field may not be blank.")
+# The domain's URL rule, published as a pattern so that generated clients check it too.
+# (The validator formats its message with %: the examples' percent signs are doubled.)
+URL_CHARACTERS = RegexValidator(f"^{URL_CHARACTERS.pattern}$", URL_CHARACTERS_MESSAGE.replace("%", "%%"))
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-H[12]$", "example": "2026-H2"})
+class PeriodCodeField(serializers.SlugRelatedField):
+    """A period by its code; a malformed code is told its form, an unknown one that it does not exist."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Period.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(r"\d{4}-H[12]", data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "invalid": "A period code: the year, a dash and H1 or H2, e.g. 2026-H2.",
+    }
 
 
 class StrictSerializer(serializers.Serializer):
@@ -196,7 +224,7 @@ class UpdateContentSerializer(StrictSerializer):
 class UpdateCreateSerializer(UpdateContentSerializer):
     initiative = serializers.PrimaryKeyRelatedField(queryset=Initiative.objects.all())
     output = serializers.PrimaryKeyRelatedField(queryset=Output.objects.all(), required=False, allow_null=True)
-    period = serializers.SlugRelatedField(slug_field="code", queryset=Period.objects.all())
+    period = PeriodCodeField()
     body = serializers.SlugRelatedField(
         slug_field="acronym",
         queryset=Body.objects.all(),
@@ -212,7 +240,9 @@ class UpdatePatchSerializer(UpdateContentSerializer):
 
 
 class ReturnSerializer(StrictSerializer):
-    comment = serializers.CharField(help_text="What needs revising; the body sees it.", max_length=NOTE_MAX_LENGTH)
+    comment = serializers.CharField(
+        help_text="What needs revising; the body sees it.", max_length=NOTE_MAX_LENGTH, validators=[NOT_BLANK]
+    )
 
 
 class BulkItemSerializer(UpdateContentSerializer):
@@ -243,7 +273,7 @@ class BulkItemSerializer(UpdateContentSerializer):
     ]
 )
 class BulkSerializer(StrictSerializer):
-    period = serializers.SlugRelatedField(slug_field="code", queryset=Period.objects.all())
+    period = PeriodCodeField()
     body = serializers.SlugRelatedField(slug_field="acronym", queryset=Body.objects.all(), required=False)
     submit = serializers.BooleanField(default=True)
     updates = BulkItemSerializer(many=True, allow_empty=False)
@@ -251,8 +281,14 @@ class BulkSerializer(StrictSerializer):
 
 class EvidenceLinkSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=[("link", "Link"), ("meeting", "Meeting reference")], default="link")
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=URL_MAX_LENGTH)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, validators=[NOT_BLANK])
+    url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=URL_MAX_LENGTH,
+        validators=[URL_CHARACTERS],
+        help_text="Required for a link. Characters outside RFC 3986 (spaces, quotes, < >) must be percent-encoded.",
+    )
 
 
 class EvidenceFileSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from config.parsers import JSONParser
 from idempotency.decorators import idempotent
-from workprogramme.filters import CodeFilter
+from workprogramme.filters import CodeFilter, StrictFilterSet
 from workprogramme.models import Body
 
 from .. import services, spreadsheets
@@ -72,6 +72,12 @@ def etag(update):
     return f'"{update.version}"'
 
 
+WRONG_STATE = OpenApiResponse(
+    description="The update's state does not allow this step (`detail` says which state it is in); "
+    "or a request with the same Idempotency-Key is still being handled."
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Reporting periods", responses={200: s.PeriodSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(summary="One reporting period", responses={200: s.PeriodSerializer, **ERRORS}),
@@ -83,7 +89,7 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["state", "year"]
 
 
-class ExpectedReportFilter(django_filters.FilterSet):
+class ExpectedReportFilter(StrictFilterSet):
     period = CodeFilter(queryset=Period.objects.all(), to_field_name="code")
     body = CodeFilter(queryset=Body.objects.all(), to_field_name="acronym")
     received = django_filters.BooleanFilter()
@@ -204,7 +210,8 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Submit for review",
         request=None,
         parameters=[IDEMPOTENCY],
-        responses={200: s.UpdateSerializer, **ERRORS},
+        responses={200: s.UpdateSerializer, 409: WRONG_STATE, **ERRORS},
+        description="A draft, returned or withdrawn update may be submitted; any other state answers 409.",
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -215,7 +222,8 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Withdraw a submitted update before review",
         request=None,
         parameters=[IDEMPOTENCY],
-        responses={200: s.UpdateSerializer, **ERRORS},
+        responses={200: s.UpdateSerializer, 409: WRONG_STATE, **ERRORS},
+        description="Only a submitted update not yet reviewed may be withdrawn; any other state answers 409.",
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -226,7 +234,8 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Accept (ACCEC reviewers)",
         request=None,
         parameters=[IDEMPOTENCY],
-        responses={200: s.UpdateSerializer, **ERRORS},
+        responses={200: s.UpdateSerializer, 409: WRONG_STATE, **ERRORS},
+        description="Only a submitted update may be accepted; any other state answers 409.",
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -237,7 +246,8 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Return for revision with a comment (ACCEC reviewers)",
         request=s.ReturnSerializer,
         parameters=[IDEMPOTENCY],
-        responses={200: s.UpdateSerializer, **ERRORS},
+        responses={200: s.UpdateSerializer, 409: WRONG_STATE, **ERRORS},
+        description="Only a submitted update may be returned; any other state answers 409.",
     )
     @action(detail=True, methods=["post"], url_path="return")
     @idempotent
