@@ -32,6 +32,7 @@ class ClientRateThrottle(SimpleRateThrottle):
             log.warning("API rate limit not applied: the cache (Redis) did not answer: %s", error)
             return True
 
+
 class PublicRateThrottle(AnonRateThrottle):
     """Anonymous callers of the open-data API: one budget per address (`PUBLIC_API_RATE_LIMIT`).
 

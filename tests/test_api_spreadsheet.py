@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from accounts.models import User
 from reporting import spreadsheets
 from reporting.models import ExpectedReport, Update
 
@@ -256,7 +257,7 @@ def test_round_trip_keeps_every_text_exactly(telsom_api, period, tricky_drafts):
 
 
 def test_unchanged_upload_in_the_browser_says_nothing_was_filed(client, period, tricky_drafts):
-    client.login(username="telsom", password="asean-demo-2026")
+    client.force_login(User.objects.get(username="telsom"))
     download = client.get(f"/reporting/spreadsheet/?period={PERIOD}&body=TELSOM&download=1")
     file = SimpleUploadedFile("t.xlsx", download.content, content_type=XLSX)
     response = client.post(

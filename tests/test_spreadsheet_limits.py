@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from accounts.models import User
 from reporting import spreadsheets
 from reporting.limits import NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH
 from reporting.models import Update
@@ -195,7 +196,7 @@ def test_broken_xml_is_refused_in_the_api(telsom_api, period):
 
 def test_broken_xml_is_refused_in_the_browser(client, telsom_api, period):
     content = in_updates_sheet(filled(telsom_api), lambda data: data.replace(b"</sheetData>", b"<row><c></sheetData>"))
-    client.login(username="telsom", password="asean-demo-2026")
+    client.force_login(User.objects.get(username="telsom"))
     response = client.post(
         "/reporting/spreadsheet/",
         {"period": PERIOD, "body": "TELSOM", "submit": "on", "file": SimpleUploadedFile("t.xlsx", content, XLSX)},
@@ -265,7 +266,7 @@ def test_limits_hold_for_the_secretariat_too(period):
 
 
 def test_the_spreadsheet_page_states_the_limits(client, period):
-    client.login(username="telsom", password="asean-demo-2026")
+    client.force_login(User.objects.get(username="telsom"))
     page = client.get(f"/reporting/spreadsheet/?period={PERIOD}&body=TELSOM").content.decode()
     assert "at most 5 MB and 2,000 rows" in page
     assert "a narrative at most 10,000 characters" in page

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from drf_spectacular.generators import SchemaGenerator
 
+from accounts.models import User
 from reporting import services
 from reporting.limits import (
     EXPLANATION_MAX_LENGTH,
@@ -130,7 +131,7 @@ def test_model_validation_refuses_too(telsom_draft):
 
 
 def test_the_browser_form_says_how_long_a_narrative_may_be(client, period):
-    client.login(username="telsom", password="asean-demo-2026")
+    client.force_login(User.objects.get(username="telsom"))
     url = f"/reporting/updates/new/?period={PERIOD}&initiative=AWPEC-1.1&body=TELSOM"
     page = client.get(url)
     assert f'maxlength="{NARRATIVE_MAX_LENGTH}"' in page.content.decode()
@@ -151,7 +152,7 @@ def test_the_browser_form_says_how_long_a_narrative_may_be(client, period):
 
 
 def test_the_browser_says_a_comment_is_too_long(client, telsom_draft):
-    client.login(username="telsom", password="asean-demo-2026")
+    client.force_login(User.objects.get(username="telsom"))
     response = client.post(
         f"/reporting/updates/{telsom_draft.pk}/comments/", {"text": "w" * (NOTE_MAX_LENGTH + 1)}, follow=True
     )
