@@ -3,14 +3,21 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from workprogramme.models import Initiative, Programme
+from workprogramme.models import Body, Initiative, MemberState, Programme
 
 from .models import ProgressReport
 
 
 class StaticSitemap(Sitemap):
     def items(self):
-        return ["home", "workprogramme:initiative_list", "reports:report_list"]
+        return [
+            "home",
+            "workprogramme:initiative_list",
+            "workprogramme:member_state_list",
+            "workprogramme:body_list",
+            "opendata:index",
+            "reports:report_list",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -28,6 +35,16 @@ class InitiativeSitemap(Sitemap):
         return Initiative.objects.only("pk", "code").order_by("code")
 
 
+class MemberStateSitemap(Sitemap):
+    def items(self):
+        return MemberState.objects.order_by("position")
+
+
+class BodySitemap(Sitemap):
+    def items(self):
+        return Body.objects.order_by("acronym")
+
+
 class ReportSitemap(Sitemap):
     def items(self):
         return ProgressReport.objects.public().order_by("-published_at", "-pk")
@@ -40,5 +57,7 @@ SITEMAPS = {
     "pages": StaticSitemap,
     "programmes": ProgrammeSitemap,
     "initiatives": InitiativeSitemap,
+    "member-states": MemberStateSitemap,
+    "bodies": BodySitemap,
     "reports": ReportSitemap,
 }

@@ -234,6 +234,8 @@ def test_the_sitemap_lists_public_reports_and_the_catalogue(client, published, d
     assert f"/reports/{published.pk}/</loc>" in sitemap
     assert f"/reports/{other.pk}/</loc>" not in sitemap
     assert "/programmes/DIFAP/</loc>" in sitemap and "/initiatives/AWPEC-16/</loc>" in sitemap
+    assert "/member-states/VN/</loc>" in sitemap and "/bodies/TELSOM/</loc>" in sitemap
+    assert "/open-data/</loc>" in sitemap
 
 
 def test_pages_carry_a_canonical_address_and_a_description(client, published):
