@@ -126,9 +126,10 @@ def test_the_page_polls_while_the_report_is_building(client, report):
     assert "40%" in content
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, report):
-    assert client.get(f"/reports/{report.pk}/").status_code == 302
-    assert client.get("/reports/").status_code == 302
+def test_anonymous_visitors_never_see_a_report_that_is_not_published(client, report):
+    assert client.get(f"/reports/{report.pk}/").status_code == 404
+    assert client.get(f"/reports/{report.pk}/download/pdf/").status_code == 404
+    assert report.title not in client.get("/reports/").content.decode()
 
 
 def test_a_reviewer_builds_the_2019_baseline_report_from_the_page(client, django_capture_on_commit_callbacks):

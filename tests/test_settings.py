@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_manage(*args, **env):
     clean = {
-        k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     clean.update(ENV_FILE="/dev/null", **env)
     return subprocess.run(

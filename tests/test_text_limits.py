@@ -168,7 +168,10 @@ def test_the_schema_publishes_every_maximum():
         "blockers": NOTE_MAX_LENGTH,
         "reason_explanation": EXPLANATION_MAX_LENGTH,
     }
-    writers = [name for name in schemas if "narrative" in schemas[name].get("properties", {})]
+    # The public record (PublicUpdate) shows no next steps or blockers: only what people write is checked here.
+    writers = [
+        name for name in schemas if "narrative" in schemas[name].get("properties", {}) and not name.startswith("Public")
+    ]
     assert {"UpdateCreate", "PatchedUpdatePatch", "BulkItem", "Update"} <= set(writers)
     for name in writers:
         for field, limit in expected.items():

@@ -29,7 +29,7 @@ class PublicUpdateSerializer(serializers.ModelSerializer):
     initiative_title = serializers.CharField(source="initiative.title")
     output = serializers.IntegerField(source="output.position", default=None, allow_null=True)
     body = serializers.CharField(source="body.acronym", default=None, allow_null=True)
-    accepted_at = serializers.DateTimeField(source="reviewed_at")
+    accepted_at = serializers.DateTimeField(source="reviewed_at", allow_null=True)  # the 2019 baseline has none
     evidence = serializers.SerializerMethodField()
     withheld_evidence = serializers.SerializerMethodField()
     member_states = serializers.SerializerMethodField()
