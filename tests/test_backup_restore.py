@@ -110,6 +110,9 @@ def scratch_databases(django_db_setup):
             conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
+# Marked django_db so that pytest-django runs it before the transactional tests, whose teardown empties the test
+# database that this drill copies (demo people and catalogue included).
+@pytest.mark.django_db
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="the restore drill needs PostgreSQL (DATABASE_URL=postgres://...)")
 @pytest.mark.skipif(not PG_TOOLS, reason="pg_dump and pg_restore are not installed (apt-get install postgresql-client)")
 def test_a_backup_restores_every_table_and_every_stored_file(scratch_databases, tmp_path):
