@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from workprogramme.filters import CodeFilter
 from workprogramme.models import Body, Initiative, MemberState, Programme, Status
 
+from . import public_record
 from .models import Evidence, MemberStateProgress, Period, Update
 
 
@@ -21,12 +22,12 @@ def public_updates():
         .prefetch_related(
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.public().only("id", "update_id", "title", "url", "kind"),
+                queryset=Evidence.objects.public().only(*public_record.PUBLIC_EVIDENCE_FIELDS),
                 to_attr="public_evidence",
             ),
             Prefetch(
                 "evidence",
-                queryset=Evidence.objects.withheld_from_public().only("id", "update_id", "restriction_reason"),
+                queryset=Evidence.objects.withheld_from_public().only(*public_record.WITHHELD_EVIDENCE_FIELDS),
                 to_attr="withheld_evidence",
             ),
             Prefetch(
@@ -66,9 +67,5 @@ class PublicUpdateFilter(django_filters.FilterSet):
 
 
 def withheld_summary(update):
-    """[{"reason": ..., "count": n}] for the evidence the public is told exists but may not open."""
-    counts = {}
-    for evidence in update.withheld_evidence:
-        reason = evidence.restriction_reason or "not yet confirmed for public release"
-        counts[reason] = counts.get(reason, 0) + 1
-    return [{"reason": reason, "count": n} for reason, n in counts.items()]
+    """[{"reason": ..., "count": n}] for the evidence the public is told exists but may not open (the pages' rule)."""
+    return [{"reason": reason, "count": n} for reason, n in public_record.withheld_summary(update.withheld_evidence)]
