@@ -4,8 +4,15 @@ from django import forms
 
 from workprogramme.models import MemberState, Status
 
-from .limits import EXPLANATION_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
-from .models import MemberStateProgress, Period, Reason
+from .limits import (
+    EXPLANATION_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    RESTRICTION_REASON_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    URL_MAX_LENGTH,
+)
+from .models import Evidence, MemberStateProgress, Period, Reason
 from .services import UPDATE_FIELDS
 
 
@@ -85,15 +92,38 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class EvidenceLinkForm(forms.Form):
+class DisclosureForm(forms.Form):
+    """Whether the public may open a piece of evidence once its update is accepted; the reviewer confirms it."""
+
+    disclosure = forms.ChoiceField(
+        label="May the public open it?",
+        choices=[
+            (Evidence.Disclosure.PUBLIC, "Public: anyone may open it once the update is accepted"),
+            (Evidence.Disclosure.RESTRICTED, "Restricted: the public sees only that it exists, and why not"),
+        ],
+        initial=Evidence.Disclosure.PUBLIC,
+        required=False,  # left out (as a script posting the form might): public, as in the API
+        widget=forms.RadioSelect,
+    )
+    restriction_reason = forms.CharField(
+        label="Why it is restricted",
+        required=False,
+        max_length=RESTRICTION_REASON_MAX_LENGTH,
+        help_text="Shown publicly in place of its title, e.g. \u201cshared in confidence by a dialogue partner\u201d.",
+    )
+
+
+class EvidenceLinkForm(DisclosureForm):
     title = forms.CharField(max_length=TITLE_MAX_LENGTH)
     kind = forms.ChoiceField(choices=[("link", "Link"), ("meeting", "Meeting reference")])
     url = forms.URLField(label="Address (URL)", required=False, max_length=URL_MAX_LENGTH, assume_scheme="https")
+    field_order = ["title", "kind", "url", "disclosure", "restriction_reason"]
 
 
-class EvidenceFileForm(forms.Form):
+class EvidenceFileForm(DisclosureForm):
     title = forms.CharField(max_length=TITLE_MAX_LENGTH, required=False)
     file = forms.FileField(help_text="PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB.")
+    field_order = ["title", "file", "disclosure", "restriction_reason"]
 
 
 class PeriodForm(forms.Form):

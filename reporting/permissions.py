@@ -94,3 +94,30 @@ def can_remove_evidence(user, update):
 def evidence_removal_needs_reason(user, update):
     """A reason is owed by anyone but the body changing its own editable update: a reviewer may have seen it."""
     return not update.is_editable or user.body_id != update.body_id
+
+
+def check_can_set_disclosure(user, update):
+    """Who decides whether the public may open a piece of evidence, and when.
+
+    The filing body proposes, while it can still add evidence; an ACCEC reviewer who may review the update changes
+    the proposal before accepting it (accepting confirms it); once accepted, only the ASEAN Secretariat changes it.
+    """
+    if is_secretariat(user):
+        return
+    if update.state == update.State.SUBMITTED and can_review(user, update):
+        return
+    if update.is_editable or update.state == update.State.SUBMITTED:
+        check_can_edit(user, update)
+        return
+    raise PermissionDenied(
+        f"This update is {update.get_state_display().lower()}: only the ASEAN Secretariat can change whether the "
+        "public may open its evidence."
+    )
+
+
+def can_set_disclosure(user, update):
+    try:
+        check_can_set_disclosure(user, update)
+    except PermissionDenied:
+        return False
+    return True

@@ -19,7 +19,7 @@ from workprogramme.concurrency import Conflict, StaleEdit, lock_version
 from workprogramme.models import CLOSED_STATUSES, Initiative, MemberState, Status
 
 from . import permissions
-from .limits import length_error
+from .limits import NOTE_MAX_LENGTH, length_error
 from .models import Comment, Evidence, ExpectedReport, MemberStateProgress, Period, Reason, Update, evidence_path
 
 UPDATE_FIELDS = ["status", "progress", "as_of", "narrative", "next_steps", "blockers", "reason", "reason_explanation"]
@@ -339,14 +339,19 @@ def update_withdraw(*, user, update, version=None):
 
 
 @transaction.atomic
-def update_accept(*, user, update, version=None):
-    """Accept a submitted update; its status becomes the line's current status unless a later period's has."""
+def update_accept(*, user, update, version=None, disclosures=None):
+    """Accept a submitted update; its status becomes the line's current status unless a later period's has.
+
+    Accepting confirms what the public may open of its evidence: the filer's proposals, or the reviewer's
+    `disclosures` ({evidence id: (disclosure, reason)}) where the reviewer decides otherwise.
+    """
     update = lock_version(Update.objects.select_related("period", "initiative", "output"), update.pk, version)
     permissions.check_can_review(user, update)
     if update.state != Update.State.SUBMITTED:
         raise WrongState(
             {"__all__": f"Only a submitted update can be accepted; this one is {update.get_state_display().lower()}."}
         )
+    _confirm_disclosures(user=user, update=update, disclosures=disclosures)
     update.state = Update.State.ACCEPTED
     update.reviewer = user
     update.reviewed_at = timezone.now()
@@ -440,16 +445,53 @@ def _evidence_added(update, user):
     Update.objects.filter(pk=update.pk).update(version=F("version") + 1, updated_at=timezone.now())
 
 
+def _disclosure(disclosure, restriction_reason):
+    """(disclosure, reason) as stored: a restricted document needs the reason the public will read in its place."""
+    disclosure = disclosure or Evidence.Disclosure.PUBLIC
+    if disclosure not in Evidence.Disclosure.values:
+        raise ValidationError({"disclosure": "Choose whether the public may open it: public or restricted."})
+    if disclosure == Evidence.Disclosure.PUBLIC:
+        return disclosure, ""  # a public document owes no reason; one typed before switching is not kept
+    reason = (restriction_reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"restriction_reason": "Say why the public may not open it: the public reads this reason in its place."}
+        )
+    if "\x00" in reason:
+        raise ValidationError({"restriction_reason": "Null characters are not allowed."})
+    if error := length_error(Evidence, "restriction_reason", reason):
+        raise ValidationError({"restriction_reason": error})
+    return disclosure, reason
+
+
 @transaction.atomic
-def evidence_add_link(*, user, update, title, url="", kind=Evidence.Kind.LINK):
+def evidence_add_link(
+    *,
+    user,
+    update,
+    title,
+    url="",
+    kind=Evidence.Kind.LINK,
+    disclosure=Evidence.Disclosure.PUBLIC,
+    restriction_reason="",
+):
     _check_evidence_editable(user, update)
+    disclosure, restriction_reason = _disclosure(disclosure, restriction_reason)
     if kind not in (Evidence.Kind.LINK, Evidence.Kind.MEETING):
         raise ValidationError({"kind": "Links and meeting references only; upload files separately."})
     if not (title or "").strip():
         raise ValidationError({"title": "Give the evidence a title."})
     if kind == Evidence.Kind.LINK and not url:
         raise ValidationError({"url": "A link needs its address (URL)."})
-    evidence = Evidence(update=update, kind=kind, title=title.strip(), url=url or "", added_by=user)
+    evidence = Evidence(
+        update=update,
+        kind=kind,
+        title=title.strip(),
+        url=url or "",
+        added_by=user,
+        disclosure=disclosure,
+        restriction_reason=restriction_reason,
+    )
     evidence.full_clean(exclude=["file", "sha256", "update", "added_by"])
     if url and not URL_CHARACTERS.fullmatch(url):
         raise ValidationError({"url": URL_CHARACTERS_MESSAGE})
@@ -489,9 +531,10 @@ def _office_part_present(upload, extension):
 
 
 @transaction.atomic
-def evidence_add_file(*, user, update, title, upload):
+def evidence_add_file(*, user, update, title, upload, disclosure=Evidence.Disclosure.PUBLIC, restriction_reason=""):
     """Store an uploaded file after checking its size, extension and content; kept under its SHA-256."""
     _check_evidence_editable(user, update)
+    disclosure, restriction_reason = _disclosure(disclosure, restriction_reason)
     allowed = ", ".join(sorted({e.upper() for e in EVIDENCE_TYPES if e != "jpeg"}))
     if upload.size > MAX_EVIDENCE_BYTES:
         size = math.ceil(upload.size / 1048576 * 10) / 10  # rounded up, so that 10 MB and a byte reads "10.1"
@@ -519,6 +562,8 @@ def evidence_add_file(*, user, update, title, upload):
         size=upload.size,
         sha256=digest.hexdigest(),
         added_by=user,
+        disclosure=disclosure,
+        restriction_reason=restriction_reason,
     )
     stored_as = evidence_path(evidence, upload.name)
     if default_storage.exists(stored_as):
@@ -568,6 +613,70 @@ def evidence_remove(*, user, evidence, reason=""):
         update=update, author=user, text=f"Removed the {described}." + (f" Reason: {reason}" if reason else "")
     )
     return update
+
+
+@transaction.atomic
+def evidence_set_disclosure(*, user, evidence, disclosure, restriction_reason=""):
+    """Change whether the public may open a piece of evidence (see permissions.check_can_set_disclosure).
+
+    Before acceptance this changes the proposal, which the reviewer confirms by accepting (the update moves to a
+    new version, so that a reviewer never accepts a choice they did not see). On an accepted update the
+    Secretariat's choice takes effect at once. Anyone but the filing body leaves a comment saying what changed.
+    """
+    update = Update.objects.select_for_update(of=("self",)).select_related("period", "initiative", "output", "body")
+    update = update.get(pk=evidence.update_id)
+    permissions.check_can_set_disclosure(user, update)
+    evidence = Evidence.objects.filter(pk=evidence.pk, update=update).first()
+    if evidence is None:
+        raise ValidationError({"__all__": "That evidence has been taken off this update."})
+    disclosure, restriction_reason = _disclosure(disclosure, restriction_reason)
+    accepted = update.state == Update.State.ACCEPTED
+    if (evidence.disclosure, evidence.restriction_reason) == (disclosure, restriction_reason) and (
+        evidence.disclosure_confirmed or not accepted
+    ):
+        return evidence
+    evidence.disclosure, evidence.restriction_reason = disclosure, restriction_reason
+    evidence.disclosure_confirmed = accepted  # the Secretariat decides on an accepted update; otherwise, review does
+    evidence.save(update_fields=["disclosure", "restriction_reason", "disclosure_confirmed"])
+    described = _disclosure_described(evidence)
+    update.version += 1
+    _stamp(update, user, f"Evidence {evidence.pk}: {described}"[:100])  # the history's reason holds 100 characters
+    update.save()
+    if not (update.is_editable and user.body_id == update.body_id):
+        Comment.objects.create(update=update, author=user, text=f"\u201c{evidence.title}\u201d: {described}.")
+    return evidence
+
+
+def _disclosure_described(evidence):
+    if evidence.disclosure == Evidence.Disclosure.PUBLIC:
+        return "public"
+    return f"restricted ({evidence.restriction_reason})"
+
+
+def _confirm_disclosures(*, user, update, disclosures):
+    """Apply the reviewer's last changes to the proposals ({evidence id: (disclosure, reason)}), then confirm all."""
+    evidence = {e.pk: e for e in update.evidence.all()}
+    changed = []
+    for pk, (disclosure, reason) in (disclosures or {}).items():
+        if pk not in evidence:
+            raise ValidationError({"evidence": f"Evidence {pk} is not on this update."})
+        item = evidence[pk]
+        try:
+            decided = _disclosure(disclosure, reason)
+        except ValidationError as error:
+            raise ValidationError({"evidence": [f"Evidence {pk}: {m}" for m in error.messages]}) from error
+        if decided != (item.disclosure, item.restriction_reason):
+            item.disclosure, item.restriction_reason = decided
+            changed.append(item)
+    for item in evidence.values():
+        item.disclosure_confirmed = True
+    Evidence.objects.bulk_update(evidence.values(), ["disclosure", "restriction_reason", "disclosure_confirmed"])
+    if changed:
+        said = "; ".join(f"\u201c{item.title}\u201d: {_disclosure_described(item)}" for item in changed)
+        text = f"Accepted with this evidence's disclosure changed: {said}."
+        if len(text) > NOTE_MAX_LENGTH:  # many long titles: the evidence list shows each choice anyway
+            text = f"Accepted with the disclosure of {len(changed)} pieces of evidence changed, as listed with each."
+        Comment.objects.create(update=update, author=user, text=text)
 
 
 # Baseline ------------------------------------------------------------------------------------------------------

@@ -19,4 +19,5 @@ urlpatterns = [
     path("updates/<int:pk>/<str:action>/", views.update_action, name="update_action"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("evidence/<int:pk>/disclosure/", views.evidence_disclosure, name="evidence_disclosure"),
 ]

@@ -11,7 +11,7 @@ from workprogramme.models import Body, Initiative, Output
 
 from . import permissions, services, spreadsheets
 from .filters import UpdateFilter
-from .forms import CommentForm, EvidenceFileForm, EvidenceLinkForm, PeriodForm, ReturnForm, UpdateForm
+from .forms import CommentForm, DisclosureForm, EvidenceFileForm, EvidenceLinkForm, PeriodForm, ReturnForm, UpdateForm
 from .models import Comment, Evidence, ExpectedReport, Period, Update
 
 HIDDEN_IN_HISTORY = ["version", "updated_at"]  # bookkeeping, not content
@@ -220,8 +220,11 @@ def update_edit(request, pk):
     )
 
 
-@login_required
 def update_detail(request, pk):
+    if not request.user.is_authenticated:
+        # A link from an email, followed before signing in, meets the 404 page's offer to sign in; a visitor
+        # guessing numbers learns nothing. The public reads accepted updates on the line's page.
+        raise Http404("Updates are read on the line's page.")
     update = _update_or_404(pk)
     history = list(update.history.select_related("history_user").order_by("-history_date", "-history_id"))
     changes = [
@@ -249,6 +252,7 @@ def update_detail(request, pk):
             and permissions.can_file(request.user, update.initiative, update.output, update.body),
             "can_review": update.state == Update.State.SUBMITTED and permissions.can_review(request.user, update),
             "can_remove_evidence": permissions.can_remove_evidence(request.user, update),
+            "can_set_disclosure": permissions.can_set_disclosure(request.user, update),
             "removal_needs_reason": permissions.evidence_removal_needs_reason(request.user, update),
             "return_form": ReturnForm(initial={"version": update.version}),
             "comment_form": CommentForm(),
@@ -309,9 +313,16 @@ def evidence_add(request, pk):
         if request.FILES:
             form = EvidenceFileForm(request.POST, request.FILES)
             if not form.is_valid():
-                raise ValidationError(form.errors.get("file") or "Choose a file to upload.")
+                raise ValidationError(
+                    form.errors.get("file") or [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]
+                )
             services.evidence_add_file(
-                user=request.user, update=update, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+                user=request.user,
+                update=update,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                disclosure=form.cleaned_data["disclosure"],
+                restriction_reason=form.cleaned_data["restriction_reason"],
             )
         else:
             form = EvidenceLinkForm(request.POST)
@@ -327,6 +338,22 @@ def evidence_add(request, pk):
 
 @login_required
 @require_POST
+def evidence_disclosure(request, pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=pk)
+    form = DisclosureForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([f"{k}: {' '.join(v)}" for k, v in form.errors.items()])
+        services.evidence_set_disclosure(user=request.user, evidence=evidence, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    else:
+        messages.success(request, f"\u201c{evidence.title}\u201d: disclosure saved.")
+    return redirect(f"{evidence.update.get_absolute_url()}#evidence")
+
+
+@login_required
+@require_POST
 def evidence_remove(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=pk)
     try:
@@ -338,10 +365,14 @@ def evidence_remove(request, pk):
     return redirect(f"{evidence.update.get_absolute_url()}#evidence")
 
 
-@login_required
 def evidence_download(request, pk):
-    """Uploaded files are always sent as attachments, never rendered inline by the browser."""
-    evidence = get_object_or_404(Evidence, pk=pk, kind=Evidence.Kind.FILE)
+    """Uploaded files are always sent as attachments, never rendered inline by the browser.
+
+    Anyone may download a file the public may open (Evidence.objects.public()); any other file is for the
+    people who work on the tracker, and a visitor who is not logged in is told nothing about whether it exists.
+    """
+    files = Evidence.objects.all() if request.user.is_authenticated else Evidence.objects.public()
+    evidence = get_object_or_404(files, pk=pk, kind=Evidence.Kind.FILE)
     if not evidence.file:
         raise Http404
     response = FileResponse(

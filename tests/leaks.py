@@ -79,15 +79,20 @@ def file_marker_updates(period, marker):
         submit=True,
     )
     restricted = services.evidence_add_link(
-        user=reporter, update=accepted, title=f"{marker} restricted", url=f"https://example.org/{marker}/restricted"
+        user=reporter,
+        update=accepted,
+        title=f"{marker} restricted",
+        url=f"https://example.org/{marker}/restricted",
+        disclosure="restricted",
+        restriction_reason="Internal minutes",
     )
-    Evidence.objects.filter(pk=restricted.pk).update(disclosure="restricted", restriction_reason="Internal minutes")
     unconfirmed = services.evidence_add_link(
         user=reporter, update=accepted, title=f"{marker} unconfirmed", url=f"https://example.org/{marker}/unconfirmed"
     )
     services.comment_add(user=reporter, update=accepted, text=f"{marker} comment on an accepted update")
     leaked.accepted = services.update_accept(user=reviewer, update=accepted)
-    Evidence.objects.filter(pk=restricted.pk).update(disclosure_confirmed=True)
+    # Accepted before disclosure was reviewed (as the rows from before disclosure existed): proposed public only.
+    Evidence.objects.filter(pk=unconfirmed.pk).update(disclosure_confirmed=False)
     leaked.evidence = [restricted, unconfirmed]
     for update in leaked.updates.values():
         leaked.evidence.append(

@@ -66,16 +66,20 @@ def record(secretariat, telsom, reviewer):
         submit=True,
     )
     services.comment_add(user=telsom, update=public, text=f"{MARKER}-comment")
-    services.evidence_add_link(
+    unconfirmed = services.evidence_add_link(
         user=telsom, update=public, title=f"{MARKER}-unconfirmed-title", url=f"https://example.org/{MARKER}-unconfirmed"
     )
-    restricted = services.evidence_add_link(
-        user=telsom, update=public, title=f"{MARKER}-restricted-title", url=f"https://example.org/{MARKER}-restricted"
-    )
-    Evidence.objects.filter(pk=restricted.pk).update(
-        disclosure="restricted", restriction_reason="Shared in confidence", disclosure_confirmed=True
+    services.evidence_add_link(
+        user=telsom,
+        update=public,
+        title=f"{MARKER}-restricted-title",
+        url=f"https://example.org/{MARKER}-restricted",
+        disclosure="restricted",
+        restriction_reason="Shared in confidence",
     )
     public = services.update_accept(user=reviewer, update=Update.objects.get(pk=public.pk))
+    # Accepted before disclosure was reviewed, as rows from before disclosure existed: proposed public only.
+    Evidence.objects.filter(pk=unconfirmed.pk).update(disclosure_confirmed=False)
     Update.objects.filter(pk=public.pk).update(review_comment=f"{MARKER}-review-note")
     return public
 

@@ -46,16 +46,23 @@ def test_only_accepted_updates_are_public(period, telsom, reviewer):
 def test_evidence_is_public_only_once_accepted_marked_public_and_confirmed(period, telsom, reviewer):
     update = file_update(telsom, period, "AWPEC-1.1", submit=True)
     shown = services.evidence_add_link(user=telsom, update=update, title="Published study", url="https://example.org/a")
-    withheld = services.evidence_add_link(user=telsom, update=update, title=MARKER, url="https://example.org/b")
-    Evidence.objects.filter(pk=withheld.pk).update(disclosure="restricted", restriction_reason="Draft under review")
+    withheld = services.evidence_add_link(
+        user=telsom,
+        update=update,
+        title=MARKER,
+        url="https://example.org/b",
+        disclosure="restricted",
+        restriction_reason="Draft under review",
+    )
     assert not Evidence.objects.public().exists()  # submitted, not yet accepted
 
-    services.update_accept(user=reviewer, update=update)
-    assert not Evidence.objects.public().filter(pk=shown.pk).exists()  # the reviewer has not confirmed it yet
-    Evidence.objects.filter(update=update).update(disclosure_confirmed=True)
-
+    services.update_accept(user=reviewer, update=update)  # accepting confirms both proposals
     assert list(Evidence.objects.public()) == [shown]
     assert list(Evidence.objects.withheld_from_public()) == [withheld]
+
+    Evidence.objects.filter(pk=shown.pk).update(disclosure_confirmed=False)  # as rows from before disclosure
+    assert not Evidence.objects.public().exists()
+    assert set(Evidence.objects.withheld_from_public()) == {shown, withheld}
 
 
 def test_restricted_evidence_needs_a_reason(period, telsom):

@@ -8,7 +8,14 @@ from rest_framework import serializers
 
 from workprogramme.models import Body, Initiative, Output, Status
 
-from ..limits import EXPLANATION_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, URL_MAX_LENGTH
+from ..limits import (
+    EXPLANATION_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    RESTRICTION_REASON_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    URL_MAX_LENGTH,
+)
 from ..models import Evidence, ExpectedReport, MemberStateProgress, Period, Reason, Update
 from ..services import UPDATE_FIELDS, URL_CHARACTERS, URL_CHARACTERS_MESSAGE
 
@@ -123,7 +130,28 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["id", "kind", "title", "url", "filename", "content_type", "size", "sha256", "added_at", "download"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "url",
+            "filename",
+            "content_type",
+            "size",
+            "sha256",
+            "added_at",
+            "download",
+            "disclosure",
+            "restriction_reason",
+            "disclosure_confirmed",
+        ]
+        extra_kwargs = {
+            "disclosure": {"help_text": "Whether the public may open it once the update is accepted."},
+            "restriction_reason": {"help_text": "Why the public may not open it; shown publicly in its place."},
+            "disclosure_confirmed": {
+                "help_text": "True once the reviewer accepting the update (or the Secretariat) confirmed the choice."
+            },
+        }
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_download(self, evidence):
@@ -279,7 +307,42 @@ class BulkSerializer(StrictSerializer):
     updates = BulkItemSerializer(many=True, allow_empty=False)
 
 
+def restriction_reason_field(**kwargs):
+    """Absent or null: the public may open it. A reason: restricted, and the public reads the reason instead."""
+    return serializers.CharField(
+        allow_null=True,
+        max_length=RESTRICTION_REASON_MAX_LENGTH,
+        validators=[NOT_BLANK],
+        help_text="Leave out (or null) to let the public open it once the update is accepted; give a reason to "
+        "restrict it: the public then sees only that it exists and this reason.",
+        **kwargs,
+    )
+
+
+def disclosure_of(reason):
+    """The services' (disclosure, reason) for the API's `restriction_reason`: absent or null means public."""
+    return (Evidence.Disclosure.RESTRICTED, reason) if reason else (Evidence.Disclosure.PUBLIC, "")
+
+
+class DisclosureSerializer(StrictSerializer):
+    restriction_reason = restriction_reason_field()
+
+
+class EvidenceDisclosureSerializer(DisclosureSerializer):
+    id = serializers.IntegerField(help_text="The evidence's `id` on this update.")
+
+
+class AcceptSerializer(StrictSerializer):
+    evidence = EvidenceDisclosureSerializer(
+        many=True,
+        required=False,
+        help_text="The reviewer's decision on the evidence whose proposed disclosure they change; accepting "
+        "confirms every other piece of evidence as its filer proposed.",
+    )
+
+
 class EvidenceLinkSerializer(StrictSerializer):
+    restriction_reason = restriction_reason_field(required=False)
     kind = serializers.ChoiceField(choices=[("link", "Link"), ("meeting", "Meeting reference")], default="link")
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH, validators=[NOT_BLANK])
     url = serializers.URLField(
@@ -294,3 +357,4 @@ class EvidenceLinkSerializer(StrictSerializer):
 class EvidenceFileSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, DOCX, XLSX, PNG or JPEG, at most 10 MB.")
     title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX_LENGTH)
+    restriction_reason = restriction_reason_field(required=False)

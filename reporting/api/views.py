@@ -46,6 +46,11 @@ ERRORS = {
 }
 
 
+def _disclosure(reason):
+    """The services' disclosure arguments for the API's `restriction_reason` (absent or null: public)."""
+    return dict(zip(("disclosure", "restriction_reason"), s.disclosure_of(reason), strict=True))
+
+
 class PreconditionRequired(APIException):
     status_code = 428
     default_detail = (
@@ -232,15 +237,22 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary="Accept (ACCEC reviewers)",
-        request=None,
+        request=s.AcceptSerializer,
         parameters=[IDEMPOTENCY],
         responses={200: s.UpdateSerializer, 409: WRONG_STATE, **ERRORS},
-        description="Only a submitted update may be accepted; any other state answers 409.",
+        description="Only a submitted update may be accepted; any other state answers 409. Accepting confirms who "
+        "may open each piece of evidence: as its filer proposed, or as listed in `evidence` (no body, or no "
+        "`evidence`, confirms every proposal).",
     )
     @action(detail=True, methods=["post"])
     @idempotent
     def accept(self, request, pk=None):
-        return self._act(request, services.update_accept)
+        data = s.AcceptSerializer(data=request.data or {})
+        data.is_valid(raise_exception=True)
+        disclosures = {
+            item["id"]: s.disclosure_of(item["restriction_reason"]) for item in data.validated_data.get("evidence", [])
+        }
+        return self._act(request, services.update_accept, disclosures=disclosures)
 
     @extend_schema(
         summary="Return for revision with a comment (ACCEC reviewers)",
@@ -319,11 +331,14 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 update=update,
                 title=data.validated_data.get("title", ""),
                 upload=data.validated_data["file"],
+                **_disclosure(data.validated_data.get("restriction_reason")),
             )
         else:
             data = s.EvidenceLinkSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            item = services.evidence_add_link(user=request.user, update=update, **data.validated_data)
+            fields = dict(data.validated_data)
+            disclosure = _disclosure(fields.pop("restriction_reason", None))
+            item = services.evidence_add_link(user=request.user, update=update, **fields, **disclosure)
         return Response(s.EvidenceSerializer(item, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -355,6 +370,28 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 user=request.user, evidence=evidence, reason=request.query_params.get("reason", "")
             )
         )
+
+    @extend_schema(
+        summary="Change who may open a piece of evidence",
+        description="The filing body changes its proposal while it can still add evidence; an ACCEC reviewer before "
+        "accepting; the ASEAN Secretariat at any time, accepted updates included (its choice takes effect at once). "
+        "Answers the update, with its new ETag.",
+        request=s.DisclosureSerializer,
+        parameters=[
+            OpenApiParameter("evidence_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The evidence's `id`.")
+        ],
+        responses={200: s.UpdateSerializer, **ERRORS},
+    )
+    @evidence_remove.mapping.patch
+    def evidence_disclosure(self, request, pk=None, evidence_id=None):
+        update = self.get_object()
+        evidence = get_object_or_404(Evidence, pk=evidence_id, update=update)
+        data = s.DisclosureSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.evidence_set_disclosure(
+            user=request.user, evidence=evidence, **_disclosure(data.validated_data["restriction_reason"])
+        )
+        return self._answer(self.get_object())
 
     @extend_schema(
         summary="Spreadsheet of a body's expected reports for a period, to fill offline",
