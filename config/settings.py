@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "opendata",
     "idempotency",
     "outbox",
+    "publiccache",
 ]
 INSTALLED_APPS += ["axes", "csp", "backup"]  # login lockout; Content-Security-Policy header; backup and restore
 
@@ -212,6 +213,13 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # Django's own Redis backend, whatever else is installed; a Redis that does not answer fails fast.
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=2, socket_timeout=2)
+
+# How long a public page is kept for visitors who are not logged in (publiccache.pages); any change to the record
+# replaces it sooner. Off by default without a shared cache: several processes with caches of their own would not
+# learn of each other's changes.
+PUBLIC_CACHE_SECONDS = env.int(
+    "PUBLIC_CACHE_SECONDS", default=300 if CACHES["default"]["BACKEND"].endswith("RedisCache") else 0
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
+from publiccache.pages import public_page
 from reporting import feeds as progress_feeds
 from reports.feeds import PublishedReportsFeed
 from reports.sitemaps import SITEMAPS
@@ -34,18 +35,22 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
         name="api-docs",
     ),
-    path("feeds/reports/", PublishedReportsFeed(), name="feed_reports"),
-    path("feeds/progress/", progress_feeds.ProgressFeed(), name="feed_progress"),
+    path("feeds/reports/", public_page(PublishedReportsFeed()), name="feed_reports"),
+    path("feeds/progress/", public_page(progress_feeds.ProgressFeed()), name="feed_progress"),
     path(
-        "feeds/progress/programme/<str:code>/", progress_feeds.ProgrammeProgressFeed(), name="feed_progress_programme"
+        "feeds/progress/programme/<str:code>/",
+        public_page(progress_feeds.ProgrammeProgressFeed()),
+        name="feed_progress_programme",
     ),
-    path("feeds/progress/body/<str:acronym>/", progress_feeds.BodyProgressFeed(), name="feed_progress_body"),
+    path(
+        "feeds/progress/body/<str:acronym>/", public_page(progress_feeds.BodyProgressFeed()), name="feed_progress_body"
+    ),
     path(
         "feeds/progress/member-state/<str:code>/",
-        progress_feeds.MemberStateProgressFeed(),
+        public_page(progress_feeds.MemberStateProgressFeed()),
         name="feed_progress_member_state",
     ),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("reporting/", include("reporting.urls")),
     path("reports/", include("reports.urls")),
     path("open-data/", include("opendata.urls")),

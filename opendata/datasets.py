@@ -1,14 +1,14 @@
 """The bulk downloads of the public record: each dataset is its columns (name, type, meaning) and its rows.
 
 Rows come only from the public selectors (Update.objects.public(), Evidence.objects.public() and
-withheld_from_public(), through reporting.public.public_updates()); the catalogue is public as a whole.
+withheld_from_public(), through reporting.public.open_data_updates()); the catalogue is public as a whole.
 Rows are produced one at a time so that every format can stream them.
 """
 
 from dataclasses import dataclass
 
 from reporting.models import MemberStateProgress, Period, Update
-from reporting.public import public_updates, withheld_summary
+from reporting.public import open_data_updates, withheld_summary
 from workprogramme.models import Initiative
 
 LICENCE = "CC BY 4.0"
@@ -55,7 +55,7 @@ def _catalogue_rows(period=None):
 
 
 def _update_rows(period=None):
-    updates = public_updates()
+    updates = open_data_updates()
     if period is not None:
         updates = updates.filter(period=period)
     for update in updates.iterator(chunk_size=2000):

@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
+from publiccache.pages import public_page
 from reporting.models import Period
 from reports.cells import csv_cell, spreadsheet_cell
 
@@ -25,6 +26,7 @@ CONTENT_TYPES = {
 PUBLIC_CACHE = {"public": True, "max_age": 300}
 
 
+@public_page
 @require_safe
 @cache_control(**PUBLIC_CACHE)
 def index(request):

@@ -11,30 +11,20 @@ from workprogramme.filters import CodeFilter
 from workprogramme.models import Body, Initiative, MemberState, Programme, Status
 
 from . import public_record
-from .models import Evidence, MemberStateProgress, Period, Update
+from .models import MemberStateProgress, Period, Update
 
 
-def public_updates():
-    """Accepted updates with what the public may see of their evidence and Member States, in a fixed query count."""
+def open_data_updates():
+    """The public record's accepted updates (public_record.public_updates), with what the public may see of their
+    evidence and Member States, in the order the data is published: a fixed number of queries."""
     return (
-        Update.objects.public()
-        .select_related("period", "initiative", "output", "body")
+        public_record.with_public_evidence(public_record.public_updates())
         .prefetch_related(
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.public().only(*public_record.PUBLIC_EVIDENCE_FIELDS),
-                to_attr="public_evidence",
-            ),
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.withheld_from_public().only(*public_record.WITHHELD_EVIDENCE_FIELDS),
-                to_attr="withheld_evidence",
-            ),
             Prefetch(
                 "member_state_progress",
                 queryset=MemberStateProgress.objects.select_related("member_state"),
                 to_attr="member_states_public",
-            ),
+            )
         )
         .order_by("-period__year", "-period__half", "initiative__position", "initiative_id", "output__position", "pk")
     )

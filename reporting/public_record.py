@@ -21,10 +21,13 @@ UNCONFIRMED_REASON = "not confirmed for publication"
 
 
 def public_updates():
-    """Accepted updates, public fields only, with the period, body and output a page names."""
+    """Accepted updates, public fields only, with the period, body, output and line that pages and data name.
+
+    The one selector of the public record: pages, feeds, the open-data API and the downloads all start here.
+    """
     return (
         Update.objects.public()
-        .select_related("period", "body", "output")
+        .select_related("period", "body", "output", "initiative")
         .only(
             *Update.PUBLIC_FIELDS,
             "period__year",
@@ -36,7 +39,22 @@ def public_updates():
             "output__position",
             "output__title",
             "initiative__code",
+            "initiative__title",
+            "initiative__position",
         )
+    )
+
+
+def with_public_evidence(updates):
+    """Each update with `public_evidence` (what the public may open) and `withheld_evidence` (what it is only told
+    exists): two more queries, whatever the number of updates and documents."""
+    return updates.prefetch_related(
+        Prefetch("evidence", Evidence.objects.public().only(*PUBLIC_EVIDENCE_FIELDS), to_attr="public_evidence"),
+        Prefetch(
+            "evidence",
+            Evidence.objects.withheld_from_public().only(*WITHHELD_EVIDENCE_FIELDS),
+            to_attr="withheld_evidence",
+        ),
     )
 
 
@@ -46,18 +64,8 @@ def accepted_history(initiative):
     Each update carries `public_evidence` (what the public may open) and `withheld` ([(reason, count)]), the
     evidence the public is only told exists. Four queries, whatever the number of periods and documents.
     """
-    updates = (
-        public_updates()
-        .filter(initiative=initiative)
-        .prefetch_related(
-            Prefetch("evidence", Evidence.objects.public().only(*PUBLIC_EVIDENCE_FIELDS), to_attr="public_evidence"),
-            Prefetch(
-                "evidence",
-                Evidence.objects.withheld_from_public().only(*WITHHELD_EVIDENCE_FIELDS),
-                to_attr="withheld_evidence",
-            ),
-        )
-        .order_by(*NEWEST_FIRST, F("output__position").asc(nulls_first=True), "body__acronym")
+    updates = with_public_evidence(public_updates().filter(initiative=initiative)).order_by(
+        *NEWEST_FIRST, F("output__position").asc(nulls_first=True), "body__acronym"
     )
     history = OrderedDict()
     for update in updates:

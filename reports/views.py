@@ -7,11 +7,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from publiccache.pages import public_page
+
 from . import exports, services
 from .forms import ReportForm, WithdrawForm
 from .models import FORMATS, ProgressReport
 
 
+@public_page
 def report_list(request):
     if not request.user.is_authenticated:
         # The public sees only what the Secretariat published, and what it withdrew, with why.
@@ -42,6 +45,7 @@ def _report_or_404(request, pk):
     return get_object_or_404(services.reports_for(request.user), pk=pk)
 
 
+@public_page
 def report_detail(request, pk):
     report = _report_or_404(request, pk)
     snapshot = report.snapshot

@@ -33,6 +33,14 @@ def _a_redis_cache_of_its_own_per_worker():
 _a_redis_cache_of_its_own_per_worker()
 
 
+@pytest.fixture(autouse=True)
+def _public_pages_cached_by_earlier_tests_are_forgotten():
+    """A page cached by an earlier test shows that test's data, rolled back since: each test starts afresh."""
+    from publiccache.pages import forget_cached_pages
+
+    forget_cached_pages()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the real catalogue, the 2019 baseline and the demo people, as `make setup` leaves them."""

@@ -322,6 +322,9 @@ def test_anyone_downloads_a_public_file_as_an_attachment_once_accepted(files):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF
     assert Client().get(f"/reporting/evidence/{closed.pk}/download/").status_code == 404
+    line_page = Client().get("/initiatives/T-5/").content.decode()
+    assert f'href="/reporting/evidence/{open_one.pk}/download/"' in line_page
+    assert "Negotiating notes" not in line_page and "1 restricted document (Negotiating position)" in line_page
     assert browser_as("telsom").get(f"/reporting/evidence/{closed.pk}/download/").status_code == 200
 
 

@@ -71,3 +71,17 @@ def test_restricted_evidence_needs_a_reason(period, telsom):
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Evidence.objects.filter(pk=evidence.pk).update(disclosure="restricted", restriction_reason="")
+
+
+def test_the_open_data_serializer_reads_nothing_of_an_update_but_its_public_fields():
+    from rest_framework.serializers import SerializerMethodField
+
+    from reporting.api.public import PublicUpdateSerializer
+
+    read = {
+        name: field.source.split(".")[0]
+        for name, field in PublicUpdateSerializer().fields.items()
+        if not isinstance(field, SerializerMethodField)  # evidence and Member States: from the public prefetches
+    }
+    assert read["accepted_at"] == "reviewed_at" and read["initiative"] == "initiative"
+    assert {name: source for name, source in read.items() if source not in Update.PUBLIC_FIELDS} == {}

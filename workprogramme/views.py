@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from publiccache.pages import public_page
 from reporting.public_record import (
     RECORD_DEFINITION,
     accepted_history,
@@ -27,6 +28,7 @@ from .services import can_edit_catalogue, initiative_set_status
 PAGE_SIZE = 100
 
 
+@public_page
 def home(request):
     """The front page: both plans and how far their lines have come."""
     programmes = list(Programme.objects.all())
@@ -46,6 +48,7 @@ def home(request):
     )
 
 
+@public_page
 def programme_detail(request, code):
     """A plan laid out as in its document: areas, sub-headings, outcomes and initiatives."""
     programme = get_object_or_404(Programme, code=code)
@@ -79,6 +82,7 @@ def programme_detail(request, code):
     )
 
 
+@public_page
 def initiative_list(request):
     filterset = InitiativeFilter(request.GET or None, queryset=Initiative.objects.for_lists())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -97,6 +101,7 @@ def initiative_list(request):
     )
 
 
+@public_page
 def initiative_detail(request, code):
     initiative = get_object_or_404(
         Initiative.objects.select_related("programme", "source", "outcome", "parent").prefetch_related(
@@ -132,10 +137,12 @@ def initiative_detail(request, code):
     )
 
 
+@public_page
 def member_state_list(request):
     return render(request, "workprogramme/member_state_list.html", {"member_states": MemberState.objects.all()})
 
 
+@public_page
 def member_state_detail(request, code):
     """What one Member State has done on the lines tracked per Member State: its latest accepted status on each."""
     member_state = get_object_or_404(MemberState, code=code.upper())
@@ -152,11 +159,13 @@ def member_state_detail(request, code):
     )
 
 
+@public_page
 def body_list(request):
     bodies = Body.objects.annotate(lines=Count("responsibilities__initiative", distinct=True))
     return render(request, "workprogramme/body_list.html", {"bodies": bodies})
 
 
+@public_page
 def body_detail(request, acronym):
     """An implementing body: its lines and their status, and its reporting record from accepted facts."""
     body = get_object_or_404(Body, acronym__iexact=acronym)

@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from accounts.throttling import ClientRateThrottle, PublicRateThrottle
 
 from ..models import Update
-from ..public import PublicUpdateFilter, public_updates, withheld_summary
+from ..public import PublicUpdateFilter, open_data_updates, withheld_summary
 
 
 class PublicEvidenceSerializer(serializers.Serializer):
@@ -89,6 +89,6 @@ class PublicUpdateViewSet(viewsets.GenericViewSet, viewsets.mixins.ListModelMixi
     # Anyone reads; a write is refused as unauthenticated (401/403) like everywhere else, not 405.
     permission_classes = [IsAuthenticatedOrReadOnly]
     throttle_classes = [PublicRateThrottle, ClientRateThrottle]
-    queryset = public_updates()
+    queryset = open_data_updates()
     serializer_class = PublicUpdateSerializer
     filterset_class = PublicUpdateFilter
