@@ -144,3 +144,28 @@ class PeriodForm(forms.Form):
         ):
             raise forms.ValidationError(f"{Period.make_code(data['year'], data['half'])} already exists.")
         return data
+
+
+class CorrectionForm(forms.Form):
+    """The ASEAN Secretariat's correction of a line's status between reports (services.status_correct)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    status = forms.ChoiceField(label="Corrected status", choices=Status.choices)
+    reason = forms.ChoiceField(
+        label="Reason (for a delayed or discontinued line)",
+        choices=[("", "(none)"), *Reason.choices],
+        required=False,
+    )
+    reason_explanation = forms.CharField(
+        label="Explain the reason",
+        required=False,
+        max_length=EXPLANATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        label="Why the Secretariat corrects it",
+        required=False,  # the service says what is missing, all at once
+        max_length=NARRATIVE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown with the correction in the line's history (public) and in the next report.",
+    )

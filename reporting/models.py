@@ -219,6 +219,7 @@ class Update(models.Model):
         "reason",
         "reason_explanation",
         "baseline",
+        "kind",
         "reviewed_at",
     )
 
@@ -228,6 +229,10 @@ class Update(models.Model):
         RETURNED = "returned", "Returned for revision"
         ACCEPTED = "accepted", "Accepted"
         WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Report"
+        CORRECTION = "correction", "Secretariat correction"
 
     EDITABLE_STATES = (State.DRAFT, State.RETURNED, State.WITHDRAWN)
     RECEIVED_STATES = (State.SUBMITTED, State.ACCEPTED)
@@ -252,6 +257,12 @@ class Update(models.Model):
         help_text="The expected report this update answers, if the line was expected of the body.",
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.REPORT,
+        help_text="A body's report, or the ASEAN Secretariat's correction of a line's status between reports.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
     progress = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Percent complete, 0 to 100; blank only on a baseline that states none."

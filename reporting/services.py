@@ -11,7 +11,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from outbox.services import enqueue
@@ -338,8 +338,96 @@ def update_withdraw(*, user, update, version=None):
     return update
 
 
+# Secretariat corrections --------------------------------------------------------------------------------------
+
+
 @transaction.atomic
-def update_accept(*, user, update, version=None, disclosures=None):
+def status_correct(*, user, initiative, status, note, version, reason="", reason_explanation=""):
+    """The ASEAN Secretariat corrects a line's status between reports: an update of its own kind.
+
+    It follows a report's reason rules (a delayed or discontinued line says why), says who and why (`note`), is
+    accepted at once in the current period's record, shows in the line's history and in the next report as a
+    Secretariat correction, and a reviewer accepting a later report that contradicts it is told so first. A second
+    correction in the same period revises the first (both are in its history).
+    """
+    if not permissions.is_secretariat(user):
+        raise PermissionDenied("Only ASEAN Secretariat staff can correct a line's status.")
+    period = Period.objects.current()
+    if period is None:
+        raise ValidationError({"__all__": "Open a reporting period first: a correction is recorded in its record."})
+    note = (note or "").strip()
+    values = _clean_values(
+        {"status": status, "reason": reason or "", "reason_explanation": (reason_explanation or "").strip()}
+    )
+    errors = {}
+    try:
+        # A correction states no progress of its own: check the rest of a report's rules with a neutral figure.
+        validate_update(
+            period=period,
+            initiative=initiative,
+            values={**values, "progress": 100 if status == Status.COMPLETED else 0},
+            member_states=None,
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if not note:
+        errors["note"] = "Say why the Secretariat corrects the status: bodies, reviewers and the public read it."
+    elif message := length_error(Update, "narrative", note):
+        errors["note"] = message
+    if errors:
+        raise ValidationError(errors)
+    initiative = lock_version(Initiative.objects, initiative.pk, version)
+    now = timezone.now()
+    correction = (
+        Update.objects.select_for_update().filter(period=period, initiative=initiative, output=None, body=None).first()
+    )
+    if correction is not None and correction.kind != Update.Kind.CORRECTION:
+        raise ValidationError({"__all__": f"{period} already holds a record of {initiative.code} without a body."})
+    if correction is None:
+        correction = Update(
+            period=period, initiative=initiative, kind=Update.Kind.CORRECTION, state=Update.State.ACCEPTED
+        )
+    else:
+        correction.version += 1
+    correction.status, correction.reason, correction.reason_explanation = (
+        values["status"],
+        values["reason"],
+        values["reason_explanation"],
+    )
+    correction.narrative, correction.progress = note, None
+    correction.author = correction.reviewer = user
+    correction.submitted_at = correction.reviewed_at = now
+    _stamp(correction, user, "Secretariat correction")
+    correction.save()
+    _apply_status(correction, user)
+    return correction
+
+
+def contradicted_correction(update):
+    """The Secretariat correction that accepting `update` would overrule, if any.
+
+    That is the line's (or output's) standing correction, if it is the newest accepted word on the line, from the
+    update's period or before, and states another status than the update does.
+    """
+    latest = (
+        Update.objects.accepted()
+        .filter(initiative=update.initiative_id, output=update.output_id)
+        .filter(
+            Q(period__year__lt=update.period.year)
+            | Q(period__year=update.period.year, period__half__lte=update.period.half)
+        )
+        .exclude(pk=update.pk)
+        .select_related("author", "period")
+        .order_by("-period__year", "-period__half", F("reviewed_at").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    if latest is not None and latest.kind == Update.Kind.CORRECTION and latest.status != update.status:
+        return latest
+    return None
+
+
+@transaction.atomic
+def update_accept(*, user, update, version=None, disclosures=None, overrule_correction=False):
     """Accept a submitted update; its status becomes the line's current status unless a later period's has.
 
     Accepting confirms what the public may open of its evidence: the filer's proposals, or the reviewer's
@@ -351,7 +439,23 @@ def update_accept(*, user, update, version=None, disclosures=None):
         raise WrongState(
             {"__all__": f"Only a submitted update can be accepted; this one is {update.get_state_display().lower()}."}
         )
+    overruled = contradicted_correction(update)
+    if overruled is not None and not overrule_correction:
+        raise WrongState(
+            {
+                "__all__": f"The ASEAN Secretariat corrected this line to {overruled.get_status_display()} on "
+                f"{overruled.reviewed_at:%d %b %Y}; this update says {update.get_status_display()}. Accept it only "
+                "if it should replace the correction, and say so (overrule the correction)."
+            }
+        )
     _confirm_disclosures(user=user, update=update, disclosures=disclosures)
+    if overruled is not None:
+        Comment.objects.create(
+            update=update,
+            author=user,
+            text=f"Accepted over the ASEAN Secretariat's correction of {overruled.reviewed_at:%d %b %Y} "
+            f"({overruled.get_status_display()}).",
+        )
     update.state = Update.State.ACCEPTED
     update.reviewer = user
     update.reviewed_at = timezone.now()

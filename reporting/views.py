@@ -253,6 +253,9 @@ def update_detail(request, pk):
             "can_review": update.state == Update.State.SUBMITTED and permissions.can_review(request.user, update),
             "can_remove_evidence": permissions.can_remove_evidence(request.user, update),
             "can_set_disclosure": permissions.can_set_disclosure(request.user, update),
+            "overruled_correction": services.contradicted_correction(update)
+            if update.state == Update.State.SUBMITTED
+            else None,
             "removal_needs_reason": permissions.evidence_removal_needs_reason(request.user, update),
             "return_form": ReturnForm(initial={"version": update.version}),
             "comment_form": CommentForm(),
@@ -273,7 +276,12 @@ def update_action(request, pk, action):
         elif action == "withdraw":
             update = services.update_withdraw(user=request.user, update=update, version=version)
         elif action == "accept":
-            update = services.update_accept(user=request.user, update=update, version=version)
+            update = services.update_accept(
+                user=request.user,
+                update=update,
+                version=version,
+                overrule_correction=request.POST.get("overrule_correction") == "yes",
+            )
         elif action == "return":
             update = services.update_return(
                 user=request.user, update=update, comment=request.POST.get("comment", ""), version=version

@@ -300,7 +300,9 @@ def _line_rows(lines_qs, programme, previous):
                 "timeline": line.timeline,
                 "target_year": line.target_year,
                 "status": status,
-                "status_label": STATUS_LABELS[status],
+                # Every format prints the label: a corrected status says whose word it is.
+                "status_label": STATUS_LABELS[status]
+                + (" (ASEAN Secretariat correction)" if update and update.kind == Update.Kind.CORRECTION else ""),
                 "progress": line.eff_progress,
                 "reported": line.reported_now,
                 "source_period": line.eff_period,
@@ -308,7 +310,12 @@ def _line_rows(lines_qs, programme, previous):
                 "per_member_state": line.per_member_state,
                 "update_id": line.eff_id,
                 "baseline": bool(update and update.baseline),
-                "reporting_body": (update.body.acronym if update and update.body_id else ""),
+                "reporting_body": (
+                    "ASEAN Secretariat (correction)"
+                    if update and update.kind == Update.Kind.CORRECTION
+                    else (update.body.acronym if update and update.body_id else "")
+                ),
+                "correction": bool(update and update.kind == Update.Kind.CORRECTION),
                 "narrative": update.narrative if update else "",
                 "next_steps": update.next_steps if update else "",
                 "blockers": update.blockers if update else "",

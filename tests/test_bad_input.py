@@ -61,18 +61,18 @@ def test_a_return_with_a_version_that_is_not_a_number_is_refused_with_a_message(
     assert snapshot(submitted) == before
 
 
-def test_the_status_form_with_a_version_that_is_not_a_number_answers_with_its_message(client):
+def test_the_correction_form_with_a_version_that_is_not_a_number_answers_with_its_message(client):
     initiative = line("AWPEC-16")
     before = (initiative.status, initiative.version)
 
     response = browser(client, "secretariat").post(
         f"/initiatives/{initiative.code}/status/",
-        {"status": "delayed", "version": "x"},
-        HTTP_HX_REQUEST="true",
+        {"status": "completed", "note": "Per SEOM.", "version": "x"},
+        follow=True,
     )
 
     assert response.status_code == 200
-    assert "The form carried version &#x27;x&#x27;" in response.content.decode()
+    assert "not corrected" in response.content.decode() and "Enter a whole number." in response.content.decode()
     initiative.refresh_from_db()
     assert (initiative.status, initiative.version) == before
 

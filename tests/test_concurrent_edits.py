@@ -8,6 +8,7 @@ from reporting.models import Comment, Update
 from reporting.services import (
     period_create,
     period_open,
+    status_correct,
     update_accept,
     update_create,
     update_edit,
@@ -18,7 +19,6 @@ from reporting.services import (
 from tests.helpers import fresh, line
 from workprogramme.concurrency import StaleEdit
 from workprogramme.models import Initiative
-from workprogramme.services import initiative_set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -210,65 +210,69 @@ def test_a_body_editing_an_update_accepted_meanwhile_gets_a_stale_edit(submitted
 # Initiative status -----------------------------------------------------------------------------------------------
 
 
-def test_secretariat_sets_a_lines_status_from_the_version_it_read(secretariat):
+def correct(user, initiative, status, version, **extra):
+    """A Secretariat correction with what it needs: a note, and a reason where the status asks for one."""
+    if status in ("delayed", "discontinued"):
+        extra = {"reason": "awaiting_funding", "reason_explanation": "No funding this year.", **extra}
+    return status_correct(user=user, initiative=initiative, status=status, note="Per SEOM.", version=version, **extra)
+
+
+def test_secretariat_corrects_a_lines_status_from_the_version_it_read(secretariat, period):
     initiative = line("AWPEC-8.1")
     target = "delayed" if initiative.status != "delayed" else "in_progress"
 
-    changed = initiative_set_status(user=secretariat, initiative=initiative, status=target, version=initiative.version)
+    correction = correct(secretariat, initiative, target, initiative.version)
 
     assert (line("AWPEC-8.1").status, line("AWPEC-8.1").version) == (target, initiative.version + 1)
-    latest = changed.history.first()
-    assert (latest.history_user, latest.status, latest.history_change_reason) == (
-        secretariat,
-        target,
-        "Status set by the Secretariat",
-    )
+    latest = line("AWPEC-8.1").history.first()
+    assert (latest.history_user, latest.status) == (secretariat, target)
+    assert latest.history_change_reason == f"Accepted update {correction.pk} ({period})"
 
 
-def test_a_stale_status_change_on_a_line_is_refused(secretariat):
+def test_a_stale_status_correction_on_a_line_is_refused(secretariat, period):
     initiative = line("AWPEC-8.1")
     read_at = initiative.version
-    initiative_set_status(user=secretariat, initiative=initiative, status="delayed", version=read_at)
+    correct(secretariat, initiative, "delayed", read_at)
     history_count = line("AWPEC-8.1").history.count()
 
     with pytest.raises(StaleEdit, match="secretariat " + STALE):
-        initiative_set_status(user=secretariat, initiative=initiative, status="completed", version=read_at)
+        correct(secretariat, initiative, "completed", read_at)
 
     assert line("AWPEC-8.1").status == "delayed"
     assert line("AWPEC-8.1").version == read_at + 1
     assert line("AWPEC-8.1").history.count() == history_count
 
 
-def test_an_accepted_update_makes_a_status_change_begun_before_it_stale(submitted, reviewer, secretariat):
+def test_an_accepted_update_makes_a_correction_begun_before_it_stale(submitted, reviewer, secretariat):
     initiative = line("AWPEC-1.1")
     Initiative.objects.filter(pk=initiative.pk).update(status="not_started")  # whatever the baseline said
     initiative.refresh_from_db()
-    read_at = initiative.version  # the Secretariat opens the line's status form
+    read_at = initiative.version  # the Secretariat opens the line's correction form
 
     update_accept(user=reviewer, update=submitted, version=submitted.version)
     assert line("AWPEC-1.1").status == "in_progress"
 
     with pytest.raises(StaleEdit, match="accec " + STALE):
-        initiative_set_status(user=secretariat, initiative=initiative, status="discontinued", version=read_at)
+        correct(secretariat, initiative, "discontinued", read_at)
 
     assert line("AWPEC-1.1").status == "in_progress"
 
 
-def test_only_the_secretariat_sets_a_lines_status_directly(telsom, reviewer):
+def test_only_the_secretariat_corrects_a_lines_status(telsom, reviewer, period):
     initiative = line("AWPEC-1.1")
 
     for someone in (telsom, reviewer, User.objects.create_user("observer", role=User.Role.OBSERVER)):
-        with pytest.raises(PermissionDenied, match="Only ASEAN Secretariat staff can change an initiative's status"):
-            initiative_set_status(user=someone, initiative=initiative, status="completed", version=initiative.version)
+        with pytest.raises(PermissionDenied, match="Only ASEAN Secretariat staff can correct a line's status"):
+            correct(someone, initiative, "completed", initiative.version)
 
     assert line("AWPEC-1.1").status == initiative.status
     assert line("AWPEC-1.1").version == initiative.version
 
 
-def test_an_unknown_status_is_refused(secretariat):
+def test_an_unknown_status_is_refused(secretariat, period):
     initiative = line("AWPEC-1.1")
 
-    with pytest.raises(ValidationError, match="Unknown status 'done'."):
-        initiative_set_status(user=secretariat, initiative=initiative, status="done", version=initiative.version)
+    with pytest.raises(ValidationError, match="Choose a status."):
+        correct(secretariat, initiative, "done", initiative.version)
 
     assert line("AWPEC-1.1").version == initiative.version

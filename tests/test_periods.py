@@ -21,7 +21,6 @@ from reporting.services import (
 )
 from tests.helpers import line
 from workprogramme.models import CLOSED_STATUSES, Initiative, Output, Responsibility
-from workprogramme.services import initiative_set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -385,8 +384,7 @@ def test_completed_lines_and_lines_without_a_body_are_not_owed(secretariat):
 
 def test_a_line_completed_or_discontinued_before_the_period_opens_is_not_owed(secretariat):
     for code, status in [("AWPEC-1.1", "completed"), ("AWPEC-8.1", "discontinued")]:
-        initiative = line(code)
-        initiative_set_status(user=secretariat, initiative=initiative, status=status, version=initiative.version)
+        Initiative.objects.filter(code=code).update(status=status)  # as the last accepted word left it
     crisp = Output.objects.get(initiative__code="AWPEC-13", position=2)
     crisp.status = "completed"
     crisp.save()
@@ -401,8 +399,7 @@ def test_a_line_completed_or_discontinued_before_the_period_opens_is_not_owed(se
 
 
 def test_a_delayed_line_is_still_owed(secretariat):
-    initiative = line("AWPEC-1.1")
-    initiative_set_status(user=secretariat, initiative=initiative, status="delayed", version=initiative.version)
+    Initiative.objects.filter(code="AWPEC-1.1").update(status="delayed")
 
     assert ("AWPEC-1.1", None, "TELSOM", True) in owed(opened(secretariat, 2026, 2))
 

@@ -43,7 +43,7 @@ ALLOWED = {
     "accept own body's update": set(),  # ACCEC's reviewer on ACCEC's own update: another reviewer must
     "add evidence": TELSOM_AND_SECRETARIAT,
     "comment": TELSOM_AND_SECRETARIAT | REVIEWERS,
-    "set status in place": SECRETARIAT,
+    "correct a status": SECRETARIAT,
     "open period": SECRETARIAT,
     "close period": SECRETARIAT,
     "issue report": SECRETARIAT | REVIEWERS,
@@ -181,11 +181,15 @@ ACTIONS = {
         api=None,  # comments are a page feature: the API has no comment operation
         done=lambda u, r: Comment.objects.filter(update=u, text=CHANGED).exists(),
     ),
-    "set status in place": Action(
-        prepare=lambda: line("AWPEC-1.1"),
+    "correct a status": Action(
+        prepare=lambda: (open_period(), line("AWPEC-1.1"))[1],  # a correction is recorded in the current period
         browser=lambda c, i: c.post(
             f"/initiatives/{i.code}/status/",
-            {"status": "discontinued" if i.status != "discontinued" else "delayed", "version": i.version},
+            {
+                "status": "completed" if i.status != "completed" else "in_progress",
+                "note": CHANGED,
+                "version": i.version,
+            },
         ),
         api=None,  # the catalogue API is read-only
         done=lambda i, r: fresh(i).status != i.status,

@@ -158,43 +158,41 @@ def test_evidence_files_download_as_attachments_never_inline(client, period, tel
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
 
 
-def test_the_secretariat_sets_a_status_in_place_with_htmx(client):
+@pytest.fixture
+def open_period(secretariat):
+    return services.period_open(user=secretariat, period=services.period_create(user=secretariat, year=2026, half=2))
+
+
+def test_the_secretariat_corrects_a_status_on_the_line_page(client, open_period):
     line = Initiative.objects.get(code="AWPEC-8.3")
-    response = login(client, "secretariat").post(
-        f"/initiatives/{line.code}/status/", {"status": "delayed", "version": line.version}, HTTP_HX_REQUEST="true"
+    staff = login(client, "secretariat")
+    assert 'id="correct"' in staff.get(line.get_absolute_url()).content.decode()
+    target = "completed" if line.status != "completed" else "in_progress"
+    response = staff.post(
+        f"/initiatives/{line.code}/status/", {"status": target, "note": "Per SEOM.", "version": line.version}
     )
-    assert response.status_code == 200
-    assert "Saved: Delayed." in response.content.decode()
-    assert f'name="version" value="{line.version + 1}"' in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == f"{line.get_absolute_url()}#correct"
     line.refresh_from_db()
-    assert line.status == "delayed"
+    assert line.status == target
     assert line.history.first().history_user.username == "secretariat"
 
 
-def test_a_stale_status_change_is_refused_in_place(client):
+def test_a_stale_correction_is_refused_with_its_message(client, open_period):
     line = Initiative.objects.get(code="AWPEC-8.3")
     response = login(client, "secretariat").post(
         f"/initiatives/{line.code}/status/",
-        {"status": "completed", "version": line.version - 1 or 99},
-        HTTP_HX_REQUEST="true",
+        {"status": "completed", "note": "Per SEOM.", "version": line.version + 1},
+        follow=True,
     )
     assert "Your change was not saved" in response.content.decode()
     line.refresh_from_db()
     assert line.status != "completed"
 
 
-def test_without_javascript_the_status_form_redirects(client):
-    line = Initiative.objects.get(code="AWPEC-8.3")
-    response = login(client, "secretariat").post(
-        f"/initiatives/{line.code}/status/", {"status": "in_progress", "version": line.version}
-    )
-    assert response.status_code == 302 and response["Location"] == line.get_absolute_url()
-
-
-def test_a_reporter_cannot_set_a_status_directly(client):
+def test_a_reporter_cannot_correct_a_status(client, open_period):
     line = Initiative.objects.get(code="AWPEC-8.3")
     response = login(client, "telsom").post(
-        f"/initiatives/{line.code}/status/", {"status": "completed", "version": line.version}
+        f"/initiatives/{line.code}/status/", {"status": "completed", "note": "Done.", "version": line.version}
     )
     assert response.status_code == 403
     line.refresh_from_db()

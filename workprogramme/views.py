@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from publiccache.pages import public_page
+from reporting.forms import CorrectionForm
 from reporting.public_record import (
     RECORD_DEFINITION,
     accepted_history,
@@ -16,11 +17,12 @@ from reporting.public_record import (
     member_state_progress,
     reporting_record,
 )
+from reporting.services import status_correct
 
 from .concurrency import StaleEdit
 from .filters import InitiativeFilter
 from .models import Area, Body, Initiative, InitiativeListing, MemberState, OutcomeListing, Programme, Status
-from .services import can_edit_catalogue, initiative_set_status
+from .services import can_edit_catalogue
 
 # The public view and the working view share these URLs: anonymous visitors get the public one, built only from
 # the public selectors (reporting.public_record); nothing internal is even loaded for them.
@@ -96,7 +98,6 @@ def initiative_list(request):
             "page": page,
             "query": query.urlencode(),
             "can_set_status": can_edit_catalogue(request.user),
-            "status_choices": Status.choices,
         },
     )
 
@@ -132,7 +133,7 @@ def initiative_detail(request, code):
             "overdue": initiative.is_overdue(),
             "area_kinds": Area.Kind,
             "can_set_status": can_edit_catalogue(request.user),
-            "status_choices": Status.choices,
+            "correction_form": CorrectionForm(initial={"status": initiative.status, "version": initiative.version}),
         },
     )
 
@@ -185,30 +186,26 @@ def body_detail(request, acronym):
 @login_required
 @require_POST
 def initiative_status(request, code):
-    """Set a line's status in place (htmx answers with the form again) or from the plain form (redirect)."""
+    """The Secretariat corrects a line's status (reporting.services.status_correct), saying why."""
     initiative = get_object_or_404(Initiative, code=code)
-    message, error = "", False
+    form = CorrectionForm(request.POST)
     try:
-        initiative = initiative_set_status(
+        if not form.is_valid():
+            raise ValidationError({k: v for k, v in form.errors.items()})
+        data = form.cleaned_data
+        correction = status_correct(
             user=request.user,
             initiative=initiative,
-            status=request.POST.get("status", ""),
-            version=request.POST.get("version") or None,
+            status=data["status"],
+            note=data["note"],
+            reason=data["reason"],
+            reason_explanation=data["reason_explanation"],
+            version=data["version"],
         )
-        message = f"Saved: {initiative.get_status_display()}."
-    except (StaleEdit, ValidationError) as problem:
-        initiative.refresh_from_db()
-        message, error = (str(problem) if isinstance(problem, StaleEdit) else " ".join(problem.messages)), True
-    if request.htmx:
-        return render(
-            request,
-            "workprogramme/_status_form.html",
-            {
-                "initiative": initiative,
-                "status_choices": Status.choices,
-                "status_message": message,
-                "status_error": error,
-            },
-        )
-    (messages.error if error else messages.success)(request, f"{initiative.code}: {message}")
-    return redirect(request.POST.get("next") or initiative.get_absolute_url())
+    except StaleEdit as stale:
+        messages.error(request, f"{initiative.code}: {stale}")
+    except ValidationError as error:
+        messages.error(request, f"{initiative.code}: not corrected. " + " ".join(error.messages))
+    else:
+        messages.success(request, f"{initiative.code}: corrected to {correction.get_status_display()}.")
+    return redirect(f"{initiative.get_absolute_url()}#correct")

@@ -56,6 +56,9 @@ class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, instead of silently dropping them (nested items too)."""
 
     def to_internal_value(self, data):
+        if isinstance(data, dict) and any("\x00" in str(name) for name in data):
+            # Not echoed back: an error naming the field would carry the NUL into the stored idempotent answer.
+            raise serializers.ValidationError({"non_field_errors": ["Field names may not hold null characters."]})
         unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
         if unknown:
             raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
@@ -333,6 +336,11 @@ class EvidenceDisclosureSerializer(DisclosureSerializer):
 
 
 class AcceptSerializer(StrictSerializer):
+    overrule_correction = serializers.BooleanField(
+        default=False,
+        help_text="Accept even though the update contradicts the ASEAN Secretariat's standing correction of the "
+        "line's status (without it, such an acceptance answers 409 and says which correction).",
+    )
     evidence = EvidenceDisclosureSerializer(
         many=True,
         required=False,

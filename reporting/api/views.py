@@ -252,7 +252,12 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         disclosures = {
             item["id"]: s.disclosure_of(item["restriction_reason"]) for item in data.validated_data.get("evidence", [])
         }
-        return self._act(request, services.update_accept, disclosures=disclosures)
+        return self._act(
+            request,
+            services.update_accept,
+            disclosures=disclosures,
+            overrule_correction=data.validated_data["overrule_correction"],
+        )
 
     @extend_schema(
         summary="Return for revision with a comment (ACCEC reviewers)",

@@ -80,15 +80,23 @@ def test_a_body_cannot_file_for_a_line_it_is_not_responsible_for(as_user):
     expect(telsom.get_by_role("alert")).to_contain_text("Only ACCP's own reporters or the ASEAN Secretariat")
 
 
-def test_secretariat_sets_a_status_in_place(as_user):
+def test_secretariat_corrects_a_status_saying_why(as_user):
     staff = as_user("secretariat")
     staff.goto("/initiatives/?search=roaming")
-    form = staff.locator("form.inline-status").first
-    form.get_by_label(re.compile("Status of")).select_option("in_progress")
-    form.get_by_role("button", name="Set").click()
-    expect(staff.get_by_role("status").first).to_have_text("Saved: In progress.")
-    staff.goto("/initiatives/AWPEC-1.2/")
-    expect(staff.get_by_label(re.compile("Status of"))).to_have_value("in_progress")
+    staff.get_by_role("link", name=re.compile("correct the status of AWPEC-1.2")).click()
+    staff.get_by_text("Correct the status").click()
+    staff.get_by_label("Corrected status").select_option("delayed")
+    staff.get_by_label("Why the Secretariat corrects it").fill("SEOM heard the roaming study lost its funding.")
+    staff.get_by_role("button", name="Record the correction").click()
+    expect(staff.locator(".messages")).to_contain_text("Say why the line is delayed: choose a reason.")
+    staff.get_by_text("Correct the status").click()
+    staff.get_by_label("Corrected status").select_option("delayed")
+    staff.get_by_label(re.compile("^Reason")).select_option("awaiting_funding")
+    staff.get_by_label("Explain the reason").fill("No budget line in 2026.")
+    staff.get_by_label("Why the Secretariat corrects it").fill("SEOM heard the roaming study lost its funding.")
+    staff.get_by_role("button", name="Record the correction").click()
+    expect(staff.get_by_text("AWPEC-1.2: corrected to Delayed.")).to_be_visible()
+    expect(staff.locator("section.accepted-period").first).to_contain_text("corrected by the ASEAN Secretariat")
 
 
 def _csrf(page):
