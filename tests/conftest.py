@@ -111,7 +111,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("e2e"))
         elif item.get_closest_marker("broker"):
             item.add_marker(pytest.mark.xdist_group("broker"))
-        elif "object_store" in item.fixturenames or _on_the_object_store(item):
+        elif "object_store" in getattr(item, "fixturenames", ()) or _on_the_object_store(item):
             item.add_marker(pytest.mark.xdist_group("object_store"))
 
 
