@@ -4,7 +4,7 @@ from django.test import override_settings
 
 from config.storage import stored_files
 
-from .conftest import OBJECT_STORE
+from .conftest import OBJECT_STORE, TEST_BUCKET
 from .objectstore import free_ports
 
 
@@ -46,3 +46,14 @@ def test_healthz_answers_503_when_the_object_store_is_away(client, settings, mon
     assert response.status_code == 503
     assert response.json()["checks"]["object_store"] == "error: EndpointConnectionError"
     assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_object_store_refuses_the_sites_key(client, settings, monkeypatch, object_store):
+    for name, value in object_store.storage_options(TEST_BUCKET).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("OBJECT_STORAGE_SECRET_KEY", "not-the-secret")  # a real server checks every signature
+    settings.STORAGES = {**settings.STORAGES, "default": stored_files(environ.Env())}
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["object_store"] == "error: ClientError"
