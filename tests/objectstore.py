@@ -5,6 +5,7 @@ that a request signed with the wrong key is refused as it would be by any S3 ser
 """
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -49,6 +50,11 @@ class SeaweedFS:
         identity["actions"] = ["Admin", "Read", "Write", "List", "Tagging"]
         config.write_text(json.dumps({"identities": [identity]}))
         master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = free_ports(8)
+        # Each gRPC server also listens on /tmp/seaweedfs-<kind>-grpc-<port>.sock (no flag moves it): removed in stop().
+        self.sockets = [
+            Path(f"/tmp/seaweedfs-{kind}-grpc-{port}.sock")
+            for kind, port in (("master", master_grpc), ("volume", volume_grpc), ("filer", filer_grpc), ("s3", s3_grpc))
+        ]
         self.endpoint_url = f"http://127.0.0.1:{s3}"
         command = [
             WEED,
@@ -71,9 +77,16 @@ class SeaweedFS:
             "-s3.port.iceberg=0",
             "-s3.port.lance=0",
             f"-s3.config={config}",
+            # Its local sockets in the test's folder, not in /tmp, where a killed server would leave them behind.
+            f"-filer.localSocket={self.directory / 'filer.sock'}",
+            f"-s3.localSocket={self.directory / 's3.sock'}",
         ]
         self.log = (self.directory / "weed.log").open("ab")
-        self.process = subprocess.Popen(command, cwd=self.directory, stdout=self.log, stderr=subprocess.STDOUT)
+        # Its logs go to the temporary folder: this test's, not /tmp.
+        environment = {**os.environ, "TMPDIR": str(self.directory)}
+        self.process = subprocess.Popen(
+            command, cwd=self.directory, env=environment, stdout=self.log, stderr=subprocess.STDOUT
+        )
         self._wait_for_bucket(bucket, seconds)
 
     def client(self, access_key=ACCESS_KEY, secret_key=SECRET_KEY):
@@ -131,3 +144,5 @@ class SeaweedFS:
             self.process.wait(timeout=10)
             self.process = None
             self.log.close()
+            for socket_file in self.sockets:
+                socket_file.unlink(missing_ok=True)
