@@ -1,8 +1,9 @@
 """Backing up and restoring the database and the stored files together, as one timestamped folder.
 
 PostgreSQL is dumped with pg_dump in its custom format and restored with pg_restore; an SQLite file is copied
-with SQLite's online backup API. The stored files (MEDIA_ROOT: evidence, built reports) go into a tar beside it,
-and a manifest records what each part holds and its SHA-256, so that a damaged backup is refused, not restored.
+with SQLite's online backup API. The stored files (evidence, built reports) are read through the site's storage
+(MEDIA_ROOT on local disk, or the object store's bucket) into a tar beside it, and a manifest records what each
+part holds and its SHA-256, so that a damaged backup is refused, not restored.
 """
 
 import hashlib
@@ -18,6 +19,8 @@ from pathlib import Path
 import environ
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 
 MANIFEST = "manifest.json"
 POSTGRES_DUMP = "database.dump"
@@ -58,10 +61,50 @@ def _sha256(path):
     return digest.hexdigest()
 
 
+def stored_files(media_root=None):
+    """The storage holding the files: a folder when one is named, otherwise the site's own (disk or object store)."""
+    return FileSystemStorage(location=media_root) if media_root else default_storage
+
+
+def _stored_names(storage, folder=""):
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a MEDIA_ROOT that nothing was stored in yet
+        return []
+    names = [f"{folder}/{name}" if folder else name for name in files]
+    for sub in folders:
+        names += _stored_names(storage, f"{folder}/{sub}" if folder else sub)
+    return sorted(names)
+
+
+def _archive_stored_files(archive, storage):
+    """Each file read through the storage API: the same code backs up a local folder and a bucket."""
+    for name in _stored_names(storage):
+        with storage.open(name, "rb") as stored:
+            member = tarfile.TarInfo(name)
+            member.size = storage.size(name)
+            member.mode = 0o644
+            archive.addfile(member, stored)
+
+
+def _restore_stored_files(archive, storage):
+    """A file in the backup replaces the stored file of the same name; files stored since the backup stay."""
+    for member in archive.getmembers():
+        name = member.name.removeprefix("./")
+        if not member.isfile():
+            continue  # folders, and never links or devices
+        if name.startswith("/") or ".." in Path(name).parts:
+            raise ValidationError(f"The backup holds a file outside the stored files: {member.name}.")
+        if storage.exists(name):
+            storage.delete(name)
+        saved = storage.save(name, File(archive.extractfile(member), name=name))
+        if saved != name:
+            raise ValidationError(f"{name} could not be restored under its own name (the storage chose {saved}).")
+
+
 def backup_create(*, destination, database_url=None, media_root=None, now=None):
     """Write the database and the stored files into a new folder under `destination`; return the folder."""
     db = database_settings(database_url)
-    media_root = Path(media_root or settings.MEDIA_ROOT)
     folder = Path(destination) / (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     folder.mkdir(parents=True, exist_ok=False)
     if db["ENGINE"] == POSTGRES:
@@ -75,8 +118,7 @@ def backup_create(*, destination, database_url=None, media_root=None, now=None):
     else:
         raise ValidationError(f"Backups support PostgreSQL and SQLite, not {db['ENGINE']}.")
     with tarfile.open(folder / MEDIA_TAR, "w:gz") as archive:
-        if media_root.is_dir():
-            archive.add(media_root, arcname=".")
+        _archive_stored_files(archive, stored_files(media_root))
     manifest = {
         "created_at": datetime.now(UTC).isoformat(),
         "engine": db["ENGINE"],
@@ -127,8 +169,6 @@ def backup_restore(*, folder, database_url=None, media_root=None):
     else:
         with closing(sqlite3.connect(folder / SQLITE_COPY)) as source, closing(sqlite3.connect(db["NAME"])) as target:
             source.backup(target)
-    media_root = Path(media_root or settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(folder / MEDIA_TAR, "r:gz") as archive:
-        archive.extractall(media_root, filter="data")  # refuses absolute paths, "..", devices and links out
+        _restore_stored_files(archive, stored_files(media_root))
     return manifest

@@ -1,6 +1,8 @@
-"""GET /healthz: is the database answering, and the broker when one is configured? And the outbox's backlog."""
+"""GET /healthz: is the database answering, and the broker and the object store when they are configured? And the
+outbox's backlog."""
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -22,12 +24,19 @@ def check_broker():
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
+def check_object_store():
+    """The bucket answers to the site's keys (a HEAD of the bucket: nothing read or written)."""
+    default_storage.connection.meta.client.head_bucket(Bucket=default_storage.bucket_name)
+
+
 @never_cache
 @require_GET
 def healthz(request):
     checks = {"database": check_database}
     if settings.CELERY_BROKER_URL:
         checks["broker"] = check_broker
+    if settings.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
+        checks["object_store"] = check_object_store
     results = {}
     for name, check in checks.items():
         try:

@@ -75,7 +75,7 @@ def test_template_lists_what_the_body_owes(telsom_api, period):
     assert set(rows_by_code(book)) == {e.initiative.code for e in owed}
 
 
-def test_round_trip_two_rows(telsom_api, period):
+def test_round_trip_two_rows(file_storage, telsom_api, period):
     book = template(telsom_api)
     fill(book, "AWPEC-1.1", progress=40)
     fill(book, "AWPEC-1.3", status="Completed", progress=100, narrative="Rural broadband plan adopted.")
@@ -100,6 +100,8 @@ def test_round_trip_two_rows(telsom_api, period):
     }
     assert all(e["message"] for e in data["errors"])
     assert Update.objects.filter(period=period).count() == 2
+    # An upload is read within its request and not kept: no web process needs another's disk to file it.
+    assert file_storage.names() == []
 
 
 def test_upload_as_drafts(telsom_api, period):

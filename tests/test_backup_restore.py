@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connections
 
@@ -171,6 +173,30 @@ def test_an_sqlite_site_backs_up_and_restores_with_its_files(tmp_path):
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT narrative FROM update_").fetchall() == [('"Roaming" study; 东盟',)]
     assert file_digests(restored) == file_digests(media)
+
+
+def test_the_sites_stored_files_are_backed_up_and_restored_through_its_storage(file_storage, tmp_path):
+    """Without --media-root, backup and restore read and write the site's storage, local disk or object store."""
+    database = tmp_path / "site.sqlite3"
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TABLE t (id integer primary key)")
+    evidence, report = "evidence/ab/abcdef", "reports/2026-H2/DIFAP-progress-report-2026-H2-v1.pdf"
+    default_storage.save(evidence, ContentFile(PNG))
+    default_storage.save(report, ContentFile(b"%PDF-1.4 report"))
+    site = f"sqlite:///{database}"
+    call_command("backup", "--to", str(tmp_path / "backups"), "--database-url", site, stdout=io.StringIO())
+    [folder] = (tmp_path / "backups").iterdir()
+
+    default_storage.delete(evidence)  # lost
+    default_storage.delete(report)
+    default_storage.save(report, ContentFile(b"overwritten"))  # damaged
+    default_storage.save("evidence/cd/stored-since", ContentFile(PNG))  # stored after the backup
+    call_command("restore", str(folder), "--confirm", "--database-url", site, stdout=io.StringIO())
+
+    assert file_storage.names() == ["evidence/ab/abcdef", "evidence/cd/stored-since", report]
+    for name, content in ((evidence, PNG), (report, b"%PDF-1.4 report")):
+        with default_storage.open(name) as restored:
+            assert restored.read() == content
 
 
 def call_backup(tmp_path, database, media=None):

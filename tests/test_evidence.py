@@ -3,10 +3,10 @@
 import hashlib
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reporting.models import Evidence, Update
@@ -63,8 +63,10 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def stored_files(media_root):
-    return sorted(p for p in Path(media_root).rglob("*") if p.is_file())
+@pytest.fixture
+def stored(file_storage):
+    """The tests that store files run on local disk and on the object store (tests/conftest.py)."""
+    return file_storage
 
 
 @pytest.fixture
@@ -98,7 +100,7 @@ def draft(period, telsom):
         ("photo.jpeg", JPEG, "image/jpeg"),
     ],
 )
-def test_an_allowed_file_is_kept_under_its_sha256(draft, telsom, media_root, name, content, content_type):
+def test_an_allowed_file_is_kept_under_its_sha256(draft, telsom, stored, name, content, content_type):
     evidence = evidence_add_file(user=telsom, update=draft, title="Meeting minutes", upload=upload(name, content))
 
     evidence = Evidence.objects.get(pk=evidence.pk)
@@ -113,9 +115,9 @@ def test_an_allowed_file_is_kept_under_its_sha256(draft, telsom, media_root, nam
     # Stored under the hash: the name the user gave never reaches the filesystem.
     assert evidence.file.name == f"evidence/{digest[:2]}/{digest}"
     assert name.rsplit(".", 1)[0] not in evidence.file.name
-    [stored] = stored_files(media_root)
-    assert stored == Path(media_root) / "evidence" / digest[:2] / digest
-    assert stored.read_bytes() == content
+    assert stored.names() == [f"evidence/{digest[:2]}/{digest}"]
+    with default_storage.open(evidence.file.name) as kept:
+        assert kept.read() == content
 
 
 def test_the_content_type_is_what_the_content_says_not_what_the_browser_claimed(draft, telsom):
@@ -125,16 +127,17 @@ def test_the_content_type_is_what_the_content_says_not_what_the_browser_claimed(
     assert evidence.title == "minutes.pdf"  # no title given: the file's name
 
 
-def test_a_file_of_exactly_10_mb_is_accepted(draft, telsom):
+def test_a_file_of_exactly_10_mb_is_accepted(draft, telsom, stored):
     content = PDF + b"0" * (10 * 1024 * 1024 - len(PDF))
 
     evidence = evidence_add_file(user=telsom, update=draft, title="Annex", upload=upload("annex.pdf", content))
 
     assert evidence.size == 10 * 1024 * 1024
     assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    assert default_storage.size(evidence.file.name) == len(content)
 
 
-def test_the_same_file_filed_on_two_updates_is_stored_under_its_hash_both_times(period, draft, telsom, media_root):
+def test_the_same_file_filed_on_two_updates_is_stored_under_its_hash_both_times(period, draft, telsom, stored):
     other = update_create(
         user=telsom,
         period=period,
@@ -150,89 +153,87 @@ def test_the_same_file_filed_on_two_updates_is_stored_under_its_hash_both_times(
     assert first.sha256 == second.sha256 == digest
     assert first.file.name == f"evidence/{digest[:2]}/{digest}"
     assert second.file.name == f"evidence/{digest[:2]}/{digest}"
-    assert stored_files(media_root) == [Path(media_root) / "evidence" / digest[:2] / digest]
+    assert stored.names() == [f"evidence/{digest[:2]}/{digest}"]
 
 
 # Files refused ---------------------------------------------------------------------------------------------------
 
 
-def assert_refused(draft, telsom, media_root, file, message):
+def assert_refused(draft, telsom, stored, file, message):
     with pytest.raises(ValidationError) as refused:
         evidence_add_file(user=telsom, update=draft, title="Evidence", upload=file)
 
     assert refused.value.message_dict == {"file": [message]}
     assert not Evidence.objects.filter(update=draft).exists()
-    assert stored_files(media_root) == []
+    assert stored.names() == []
 
 
-def test_an_html_page_renamed_pdf_is_refused(draft, telsom, media_root):
+def test_an_html_page_renamed_pdf_is_refused(draft, telsom, stored):
     assert_refused(
         draft,
         telsom,
-        media_root,
+        stored,
         upload("minutes.pdf", HTML, "application/pdf"),
         f"minutes.pdf is not an allowed file. {ALLOWED}",
     )
 
 
-def test_an_executable_is_refused(draft, telsom, media_root):
-    assert_refused(draft, telsom, media_root, upload("setup.exe", EXE), f"setup.exe is not an allowed file. {ALLOWED}")
+def test_an_executable_is_refused(draft, telsom, stored):
+    assert_refused(draft, telsom, stored, upload("setup.exe", EXE), f"setup.exe is not an allowed file. {ALLOWED}")
 
 
-def test_an_executable_renamed_png_is_refused(draft, telsom, media_root):
+def test_an_executable_renamed_png_is_refused(draft, telsom, stored):
     assert_refused(
-        draft, telsom, media_root, upload("chart.png", EXE, "image/png"), f"chart.png is not an allowed file. {ALLOWED}"
+        draft, telsom, stored, upload("chart.png", EXE, "image/png"), f"chart.png is not an allowed file. {ALLOWED}"
     )
 
 
-def test_a_pdf_renamed_png_is_refused(draft, telsom, media_root):
-    assert_refused(draft, telsom, media_root, upload("chart.png", PDF), f"chart.png is not an allowed file. {ALLOWED}")
+def test_a_pdf_renamed_png_is_refused(draft, telsom, stored):
+    assert_refused(draft, telsom, stored, upload("chart.png", PDF), f"chart.png is not an allowed file. {ALLOWED}")
 
 
-def test_a_file_without_an_extension_is_refused(draft, telsom, media_root):
-    assert_refused(draft, telsom, media_root, upload("minutes", PDF), f"minutes is not an allowed file. {ALLOWED}")
+def test_a_file_without_an_extension_is_refused(draft, telsom, stored):
+    assert_refused(draft, telsom, stored, upload("minutes", PDF), f"minutes is not an allowed file. {ALLOWED}")
 
 
-def test_a_zip_renamed_docx_without_a_document_is_refused(draft, telsom, media_root):
+def test_a_zip_renamed_docx_without_a_document_is_refused(draft, telsom, stored):
     assert_refused(
         draft,
         telsom,
-        media_root,
+        stored,
         upload("report.docx", office_file("payload/run.bat")),
         f"report.docx is not an allowed file. {ALLOWED}",
     )
 
 
-def test_a_spreadsheet_renamed_docx_is_refused(draft, telsom, media_root):
-    assert_refused(
-        draft, telsom, media_root, upload("report.docx", XLSX), f"report.docx is not an allowed file. {ALLOWED}"
-    )
+def test_a_spreadsheet_renamed_docx_is_refused(draft, telsom, stored):
+    assert_refused(draft, telsom, stored, upload("report.docx", XLSX), f"report.docx is not an allowed file. {ALLOWED}")
 
 
-def test_a_broken_archive_named_xlsx_is_refused(draft, telsom, media_root):
+def test_a_broken_archive_named_xlsx_is_refused(draft, telsom, stored):
     assert_refused(
         draft,
         telsom,
-        media_root,
+        stored,
         upload("figures.xlsx", b"PK\x03\x04" + b"\x00" * 40),
         f"figures.xlsx is not an allowed file. {ALLOWED}",
     )
 
 
-def test_a_file_over_10_mb_is_refused_with_its_size(draft, telsom, media_root):
+def test_a_file_over_10_mb_is_refused_with_its_size(draft, telsom, stored):
     content = PDF + b"0" * (11 * 1024 * 1024 - len(PDF))
 
-    assert_refused(draft, telsom, media_root, upload("annex.pdf", content), "annex.pdf is 11.0 MB; the limit is 10 MB.")
+    assert_refused(draft, telsom, stored, upload("annex.pdf", content), "annex.pdf is 11.0 MB; the limit is 10 MB.")
 
 
-def test_a_file_one_byte_over_10_mb_is_refused(draft, telsom, media_root):
+def test_a_file_one_byte_over_10_mb_is_refused(draft, telsom, stored):
     content = PDF + b"0" * (10 * 1024 * 1024 + 1 - len(PDF))
 
     with pytest.raises(ValidationError, match="annex.pdf is .* MB; the limit is 10 MB."):
         evidence_add_file(user=telsom, update=draft, title="Annex", upload=upload("annex.pdf", content))
 
     assert not Evidence.objects.filter(update=draft).exists()
-    assert stored_files(media_root) == []
+    assert stored.names() == []
 
 
 # Links and meeting references --------------------------------------------------------------------------------------
@@ -313,7 +314,7 @@ def test_evidence_can_be_added_to_a_returned_update(draft, telsom, reviewer):
     assert Evidence.objects.filter(update=returned).count() == 1
 
 
-def test_evidence_cannot_be_added_to_an_accepted_update(draft, telsom, reviewer, media_root):
+def test_evidence_cannot_be_added_to_an_accepted_update(draft, telsom, reviewer, stored):
     submitted = update_submit(user=telsom, update=draft, version=draft.version)
     accepted = update_accept(user=reviewer, update=submitted, version=submitted.version)
 
@@ -323,18 +324,18 @@ def test_evidence_cannot_be_added_to_an_accepted_update(draft, telsom, reviewer,
         evidence_add_link(user=telsom, update=accepted, title="Late link", url="https://asean.org/")
 
     assert not Evidence.objects.filter(update=accepted).exists()
-    assert stored_files(media_root) == []
+    assert stored.names() == []
     assert Update.objects.get(pk=accepted.pk).state == Update.State.ACCEPTED
 
 
-def test_another_bodys_reporter_cannot_add_a_file(draft, media_root, django_user_model):
+def test_another_bodys_reporter_cannot_add_a_file(draft, stored, django_user_model):
     accp = django_user_model.objects.get(username="accp")
 
     with pytest.raises(PermissionDenied, match="Only TELSOM's own reporters or the ASEAN Secretariat"):
         evidence_add_file(user=accp, update=draft, title="Minutes", upload=upload("minutes.pdf", PDF))
 
     assert not Evidence.objects.filter(update=draft).exists()
-    assert stored_files(media_root) == []
+    assert stored.names() == []
 
 
 def test_the_reviewer_cannot_add_evidence_to_a_body_update(draft, reviewer):
@@ -350,7 +351,7 @@ def test_the_secretariat_adds_evidence_on_a_bodys_behalf(draft, secretariat):
     assert evidence.added_by == secretariat
 
 
-def test_no_evidence_is_added_to_a_draft_once_its_period_is_reviewed(draft, telsom, secretariat, media_root):
+def test_no_evidence_is_added_to_a_draft_once_its_period_is_reviewed(draft, telsom, secretariat, stored):
     # A reviewed period takes no filings: its drafts can no longer be edited or submitted, nor given evidence.
     period = period_close(user=secretariat, period=draft.period)
     period_mark_reviewed(user=secretariat, period=period)
@@ -362,4 +363,4 @@ def test_no_evidence_is_added_to_a_draft_once_its_period_is_reviewed(draft, tels
         evidence_add_link(user=telsom, update=draft, title="Minutes", kind="meeting")
 
     assert not Evidence.objects.filter(update=draft).exists()
-    assert stored_files(media_root) == []
+    assert stored.names() == []
