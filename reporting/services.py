@@ -469,6 +469,39 @@ def update_accept(*, user, update, version=None, disclosures=None, overrule_corr
     return update
 
 
+class AcceptanceRefused(Exception):
+    """Some of the updates chosen for acceptance were refused, so none was accepted: [(update, message)]."""
+
+    def __init__(self, refusals):
+        self.refusals = refusals
+        super().__init__("; ".join(f"{update}: {message}" for update, message in refusals))
+
+
+@transaction.atomic
+def accept_many(*, user, chosen):
+    """Accept several submitted updates in one go, each through update_accept and its checks: all, or none.
+
+    `chosen` is [(update id, version the reviewer saw)]. Every refusal is reported (AcceptanceRefused), not only
+    the first, and then nothing is accepted: the reviewer decides again with all the messages in front of them.
+    """
+    updates = Update.objects.select_related("period", "initiative", "output", "body").in_bulk([pk for pk, _ in chosen])
+    accepted, refusals = [], []
+    for pk, version in chosen:
+        update = updates.get(pk)
+        if update is None:
+            refusals.append((f"Update {pk}", "it no longer exists."))
+            continue
+        try:
+            with transaction.atomic():
+                accepted.append(update_accept(user=user, update=update, version=version))
+        except (ValidationError, PermissionDenied, StaleEdit) as refused:
+            message = " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)
+            refusals.append((update, message))
+    if refusals:
+        raise AcceptanceRefused(refusals)
+    return accepted
+
+
 def _apply_status(update, user):
     later = Update.objects.accepted().filter(
         initiative=update.initiative, output=update.output, period__year__gt=update.period.year

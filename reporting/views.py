@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from workprogramme.concurrency import Conflict, StaleEdit
 from workprogramme.models import Body, Initiative, Output
 
-from . import permissions, services, spreadsheets
+from . import permissions, review, services, spreadsheets
 from .filters import UpdateFilter
 from .forms import CommentForm, DisclosureForm, EvidenceFileForm, EvidenceLinkForm, PeriodForm, ReturnForm, UpdateForm
 from .models import Comment, Evidence, ExpectedReport, Period, Update
@@ -244,6 +245,7 @@ def update_detail(request, pk):
             "update": update,
             "member_states": update.member_state_progress.select_related("member_state"),
             "evidence": update.evidence.all(),
+            "comparison": review.compare(update),
             "comments": [c for c in comments if c.parent_id is None],
             "changes": changes,
             "can_edit": update.is_editable
@@ -293,6 +295,30 @@ def update_action(request, pk, action):
     else:
         messages.success(request, f"Update {update.get_state_display().lower()}.")
     return redirect("reporting:update_detail", pk)
+
+
+@login_required
+@require_POST
+def accept_many(request):
+    """Accept the updates ticked in the review queue: all of them, or none with a message for each refusal."""
+    chosen = []
+    for value in request.POST.getlist("update"):
+        pk, _, version = value.partition(":")
+        if not pk.isdigit() or not version.isdigit():
+            return HttpResponseBadRequest("Each chosen update is sent as <id>:<version>.")
+        chosen.append((int(pk), int(version)))
+    if not chosen:
+        messages.error(request, "Tick the updates to accept first.")
+        return redirect("reporting:dashboard")
+    try:
+        accepted = services.accept_many(user=request.user, chosen=chosen)
+    except services.AcceptanceRefused as refused:
+        messages.error(request, f"Nothing was accepted: {len(refused.refusals)} of {len(chosen)} could not be.")
+        for update, message in refused.refusals:
+            messages.error(request, f"{update}: {message}")
+    else:
+        messages.success(request, f"{len(accepted)} update(s) accepted.")
+    return redirect(f"{reverse('reporting:dashboard')}#queue-heading")
 
 
 @login_required
