@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from workprogramme.models import Body, Initiative, MemberState, Output, Status
@@ -104,6 +105,36 @@ class Period(models.Model):
 
     def is_late(self, on):
         return on > self.deadline
+
+
+class PeriodEvent(models.Model):
+    """The log of a period's life: who opened, closed, reopened (and why) or marked it reviewed, and when."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", "Opened"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+        REVIEWED = "reviewed", "Marked reviewed"
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = text_field(EXPLANATION_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="reopened") | ~Q(reason=""),
+                name="reopening_a_period_has_a_reason",
+                violation_error_message="Say why the period is reopened.",
+            ),
+            at_most("reason", EXPLANATION_MAX_LENGTH, "period_event_reason_max_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.get_action_display().lower()} by {self.by}"
 
 
 class ExpectedReportQuerySet(models.QuerySet):

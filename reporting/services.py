@@ -11,7 +11,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from outbox.services import enqueue
@@ -20,7 +20,17 @@ from workprogramme.models import CLOSED_STATUSES, Initiative, MemberState, Statu
 
 from . import permissions
 from .limits import NOTE_MAX_LENGTH, length_error
-from .models import Comment, Evidence, ExpectedReport, MemberStateProgress, Period, Reason, Update, evidence_path
+from .models import (
+    Comment,
+    Evidence,
+    ExpectedReport,
+    MemberStateProgress,
+    Period,
+    PeriodEvent,
+    Reason,
+    Update,
+    evidence_path,
+)
 
 UPDATE_FIELDS = ["status", "progress", "as_of", "narrative", "next_steps", "blockers", "reason", "reason_explanation"]
 REASONED_STATUSES = (Status.DELAYED, Status.DISCONTINUED)
@@ -106,6 +116,23 @@ def expected_lines(period):
     return lines
 
 
+def _log(period, user, action, reason=""):
+    PeriodEvent.objects.create(period=period, action=action, by=user, reason=reason)
+
+
+def period_outstanding(period):
+    """What is still missing in a period, said before it is closed: (reports not received, updates awaiting review,
+    drafts not submitted). Three counts, two queries."""
+    missing = ExpectedReport.objects.filter(period=period).missing().count()
+    states = dict(
+        Update.objects.filter(period=period, state__in=[Update.State.SUBMITTED, Update.State.DRAFT])
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return missing, states.get(Update.State.SUBMITTED, 0), states.get(Update.State.DRAFT, 0)
+
+
 @transaction.atomic
 def period_open(*, user, period):
     """Open a period for filing and fix the list of reports each body owes in it."""
@@ -128,6 +155,7 @@ def period_open(*, user, period):
     period.opened_at = timezone.now()
     _stamp(period, user)
     period.save()
+    _log(period, user, PeriodEvent.Action.OPENED)
     from .tasks import notify_period_opened
 
     _queue(notify_period_opened, period.pk)
@@ -144,6 +172,39 @@ def period_close(*, user, period):
     period.closed_at = timezone.now()
     _stamp(period, user)
     period.save()
+    _log(period, user, PeriodEvent.Action.CLOSED)
+    return period
+
+
+MAX_REOPEN_REASON = PeriodEvent._meta.get_field("reason").max_length
+
+
+@transaction.atomic
+def period_reopen(*, user, period, reason):
+    """Reopen a closed period for filing, saying why (logged), until it is marked reviewed."""
+    permissions.check_can_manage_periods(user)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    reason = (reason or "").strip()
+    if period.state != Period.State.CLOSED:
+        raise ValidationError(
+            f"{period} is {period.get_state_display().lower()}: only a closed period, not yet reviewed,"
+            " can be reopened."
+        )
+    if not reason:
+        raise ValidationError({"reason": "Say why the period is reopened: bodies and reviewers will read it."})
+    if "\x00" in reason:
+        raise ValidationError({"reason": "Null characters are not allowed."})
+    if len(reason) > MAX_REOPEN_REASON:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {MAX_REOPEN_REASON:,} characters; it has {len(reason):,}."}
+        )
+    if Period.objects.filter(state=Period.State.OPEN).exists():
+        raise ValidationError("Another period is open: close it before reopening this one.")
+    period.state = Period.State.OPEN
+    period.closed_at = None
+    _stamp(period, user, "Reopened")
+    period.save()
+    _log(period, user, PeriodEvent.Action.REOPENED, reason)
     return period
 
 
@@ -158,6 +219,7 @@ def period_mark_reviewed(*, user, period):
     period.state = Period.State.REVIEWED
     _stamp(period, user)
     period.save()
+    _log(period, user, PeriodEvent.Action.REVIEWED)
     return period
 
 

@@ -90,6 +90,8 @@ def period_detail(request, code):
             "unassigned": unassigned,
             "reasons": Update.objects.in_period(period).exclude(state=Update.State.DRAFT).reasons(),
             "can_manage": permissions.is_secretariat(request.user),
+            "outstanding": services.period_outstanding(period) if period.state == Period.State.OPEN else None,
+            "events": period.events.select_related("by"),
         },
     )
 
@@ -98,11 +100,23 @@ def period_detail(request, code):
 @require_POST
 def period_action(request, code, action):
     period = get_object_or_404(Period, code=code)
-    service = {"open": services.period_open, "close": services.period_close, "review": services.period_mark_reviewed}
+    service = {
+        "open": services.period_open,
+        "close": services.period_close,
+        "reopen": services.period_reopen,
+        "review": services.period_mark_reviewed,
+    }
     if action not in service:
         raise Http404
+    extra = {"reason": request.POST.get("reason", "")} if action == "reopen" else {}
     try:
-        period = service[action](user=request.user, period=period)
+        if action == "close" and request.POST.get("confirm") != "yes":
+            missing, awaiting, drafts = services.period_outstanding(period)
+            raise ValidationError(
+                f"Confirm that {period} should close: {missing} expected report(s) not received, {awaiting} "
+                f"awaiting review, {drafts} draft(s) not submitted."
+            )
+        period = service[action](user=request.user, period=period, **extra)
     except ValidationError as error:
         messages.error(request, _first_message(error))
     else:

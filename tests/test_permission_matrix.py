@@ -46,6 +46,7 @@ ALLOWED = {
     "correct a status": SECRETARIAT,
     "open period": SECRETARIAT,
     "close period": SECRETARIAT,
+    "reopen period": SECRETARIAT,
     "issue report": SECRETARIAT | REVIEWERS,
     "read report": EVERYONE,
     "publish report": SECRETARIAT,
@@ -202,9 +203,15 @@ ACTIONS = {
     ),
     "close period": Action(
         prepare=open_period,
-        browser=lambda c, p: c.post(f"/reporting/periods/{p.code}/close/"),
+        browser=lambda c, p: c.post(f"/reporting/periods/{p.code}/close/", {"confirm": "yes"}),
         api=None,
         done=lambda p, r: fresh(p).state == Period.State.CLOSED,
+    ),
+    "reopen period": Action(
+        prepare=lambda: services.period_close(user=user("secretariat"), period=open_period()),
+        browser=lambda c, p: c.post(f"/reporting/periods/{p.code}/reopen/", {"reason": CHANGED}),
+        api=None,
+        done=lambda p, r: fresh(p).state == Period.State.OPEN,
     ),
     "issue report": Action(
         prepare=open_period,
