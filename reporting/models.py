@@ -470,16 +470,34 @@ class Reminder(models.Model):
         TWO_WEEKS = "two_weeks", "Two weeks before the deadline"
         THREE_DAYS = "three_days", "Three days before the deadline"
         OVERDUE = "overdue", "The day after the deadline"
+        BY_HAND = "by_hand", "Sent now by the Secretariat"
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="reminders")
     step = models.CharField(max_length=12, choices=Step.choices)
     sent_at = models.DateTimeField(auto_now_add=True)
+    sent_on = models.DateField(default=timezone.localdate, help_text="The day it was sent, for once-a-day limits.")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who sent it by hand; empty for the scheduled steps.",
+    )
     recipients = models.TextField(blank=True)
 
     class Meta:
         ordering = ["sent_at"]
-        constraints = [models.UniqueConstraint(fields=["period", "body", "step"], name="one_reminder_per_step")]
+        constraints = [
+            # Each scheduled step once per body and period; a reminder by hand at most once a day.
+            models.UniqueConstraint(
+                fields=["period", "body", "step"], condition=~Q(step="by_hand"), name="one_reminder_per_step"
+            ),
+            models.UniqueConstraint(
+                fields=["period", "body", "sent_on"], condition=Q(step="by_hand"), name="one_reminder_by_hand_a_day"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.period} {self.body} {self.get_step_display()}"

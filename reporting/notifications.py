@@ -153,9 +153,13 @@ def _steps_from(step):
     return steps[steps.index(step) :]
 
 
+def _past_deadline(period):
+    return timezone.localdate() > period.deadline
+
+
 def _reminder_subject(step, period, body, lines):
     owed, deadline = _reports(len(lines)), _day(period.deadline)
-    if step == Reminder.Step.OVERDUE:
+    if step == Reminder.Step.OVERDUE or (step == Reminder.Step.BY_HAND and _past_deadline(period)):
         return f"Overdue: {body.acronym} still owes {owed} for {period.code} (deadline was {deadline})"
     if step == Reminder.Step.THREE_DAYS:
         return f"Due in 3 days: {body.acronym} still owes {owed} for {period.code} by {deadline}"
@@ -185,7 +189,46 @@ def send_due_reminders(on=None):
     return sent
 
 
-def _remind(period, body, step, lines, to, cc):
+class NothingToRemind(Exception):
+    pass
+
+
+def remind_now(*, user, period, bodies=None):
+    """The Secretariat reminds, now, the bodies still owing reports in `period` (all of them, or those named):
+    logged as a reminder sent by hand, at most once a day per body. Returns (reminded, already today, unreachable)
+    as lists of bodies."""
+    from . import permissions
+
+    permissions.check_can_manage_periods(user)
+    if not period.takes_filings:
+        raise NothingToRemind(f"{period} takes no filings: there is nothing to remind anyone of.")
+    owing = _lines_by_body(ExpectedReport.objects.filter(period=period).missing())
+    if bodies is not None:
+        owing = [(body, lines) for body, lines in owing if body in bodies]
+    if not owing:
+        raise NothingToRemind("No body chosen still owes a report for this period.")
+    today = timezone.localdate()
+    done = set(
+        Reminder.objects.filter(period=period, step=Reminder.Step.BY_HAND, sent_on=today).values_list(
+            "body_id", flat=True
+        )
+    )
+    reminded, already, unreachable = [], [], []
+    for body, lines in owing:
+        if body.pk in done:
+            already.append(body)
+            continue
+        to = body_emails(body)
+        if _remind(period, body, Reminder.Step.BY_HAND, lines, to, [], sent_by=user, on=today):
+            reminded.append(body)
+        elif to:
+            already.append(body)  # another click got there first
+        else:
+            unreachable.append(body)
+    return reminded, already, unreachable
+
+
+def _remind(period, body, step, lines, to, cc, sent_by=None, on=None):
     """Record the reminder, then send it; False when another run recorded it first or there is nobody to send to.
 
     The unique (period, body, step) row is the claim: a concurrent run's insert fails and it skips the body.
@@ -193,7 +236,14 @@ def _remind(period, body, step, lines, to, cc):
     """
     try:
         with transaction.atomic():
-            Reminder.objects.create(period=period, body=body, step=step, recipients=", ".join([*to, *cc]))
+            Reminder.objects.create(
+                period=period,
+                body=body,
+                step=step,
+                sent_by=sent_by,
+                sent_on=on or timezone.localdate(),
+                recipients=", ".join([*to, *cc]),
+            )
             if not to:
                 # Recorded all the same, so that the body is not retried every day.
                 logger.warning(
@@ -204,7 +254,7 @@ def _remind(period, body, step, lines, to, cc):
                 "period": period,
                 "body": body,
                 "lines": lines,
-                "overdue": step == Reminder.Step.OVERDUE,
+                "overdue": step == Reminder.Step.OVERDUE or (step == Reminder.Step.BY_HAND and _past_deadline(period)),
                 "link": _reporting_link(),
             }
             _message(_reminder_subject(step, period, body, lines), "reminder.txt", context, to, cc).send()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from workprogramme.concurrency import Conflict, StaleEdit
 from workprogramme.models import Body, Initiative, Output
 
-from . import permissions, review, services, spreadsheets
+from . import notifications, permissions, review, services, spreadsheets
 from .filters import UpdateFilter
 from .forms import CommentForm, DisclosureForm, EvidenceFileForm, EvidenceLinkForm, PeriodForm, ReturnForm, UpdateForm
 from .models import Comment, Evidence, ExpectedReport, Period, Update
@@ -92,6 +92,10 @@ def period_detail(request, code):
             "can_manage": permissions.is_secretariat(request.user),
             "outstanding": services.period_outstanding(period) if period.state == Period.State.OPEN else None,
             "events": period.events.select_related("by"),
+            "reminders": period.reminders.select_related("body", "sent_by").order_by("-sent_at")[:50],
+            "owing_bodies": Body.objects.filter(
+                pk__in=ExpectedReport.objects.filter(period=period).missing().values("body")
+            ).order_by("acronym"),
         },
     )
 
@@ -106,6 +110,8 @@ def period_action(request, code, action):
         "reopen": services.period_reopen,
         "review": services.period_mark_reviewed,
     }
+    if action == "remind":
+        return _remind_now(request, period)
     if action not in service:
         raise Http404
     extra = {"reason": request.POST.get("reason", "")} if action == "reopen" else {}
@@ -121,6 +127,30 @@ def period_action(request, code, action):
         messages.error(request, _first_message(error))
     else:
         messages.success(request, f"{period} is now {period.get_state_display().lower()}.")
+    return redirect(period)
+
+
+def _remind_now(request, period):
+    """Remind every body still owing, or the one chosen, now: at most once a day per body (notifications)."""
+    acronym = request.POST.get("body", "")
+    bodies = None
+    if acronym:
+        bodies = list(Body.objects.filter(acronym=acronym))
+        if not bodies:
+            return HttpResponseBadRequest(f"No body has the acronym {acronym[:30]!r}.")
+    try:
+        reminded, already, unreachable = notifications.remind_now(user=request.user, period=period, bodies=bodies)
+    except notifications.NothingToRemind as nothing:
+        messages.info(request, str(nothing))
+        return redirect(period)
+    if reminded:
+        messages.success(request, f"Reminded now: {', '.join(b.acronym for b in reminded)}.")
+    if already:
+        messages.info(request, f"Already reminded today, not again: {', '.join(b.acronym for b in already)}.")
+    if unreachable:
+        messages.warning(
+            request, f"No one to write to at {', '.join(b.acronym for b in unreachable)}: add a focal point."
+        )
     return redirect(period)
 
 
