@@ -43,8 +43,8 @@ def _e2e_database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """Base URL of a running site with both plans, the 2019 baseline, the demo people and an open period."""
+def site_env(tmp_path_factory):
+    """The environment of the browser tests' site: its own database, set up as `make setup` does."""
     env = {
         **os.environ,
         "DATABASE_URL": _e2e_database_url(tmp_path_factory),
@@ -62,6 +62,14 @@ def site(tmp_path_factory):
         ["load_demo"],
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    return env
+
+
+@pytest.fixture(scope="session")
+def site(site_env):
+    """Base URL of a running site with both plans, the 2019 baseline, the demo people and an open period."""
+    env = site_env
+    manage = [sys.executable, "manage.py"]
     port = _free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -125,3 +133,33 @@ def as_user(site, browser):
     yield login
     for context in contexts:
         context.close()
+
+
+# Issues, builds and publishes the 2019-H2 report through the reports service, as the Secretariat would.
+PUBLISH_A_REPORT = """
+from accounts.models import User
+from reporting.models import Period
+from reports import services
+secretariat = User.objects.get(username="secretariat")
+report = services.report_issue(
+    user=secretariat, period=Period.objects.get(code="2019-H2"), title="DIFAP baseline report, published"
+)
+report = services.report_build(report.pk)
+services.report_publish(user=secretariat, report=report)
+print(report.get_absolute_url())
+"""
+
+
+@pytest.fixture(scope="session")
+def published_report(site_env, site):
+    """Path of a published progress report (the 2019-H2 baseline), readable by anonymous visitors."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", PUBLISH_A_REPORT],
+        cwd=ROOT,
+        env=site_env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return done.stdout.strip().splitlines()[-1]
