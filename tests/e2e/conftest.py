@@ -163,3 +163,23 @@ def published_report(site_env, site):
         timeout=300,
     )
     return done.stdout.strip().splitlines()[-1]
+
+
+def show_error_page(page, path, status):
+    """Open `path` answered by the site's own 404 or 500 page, as Django renders it with DEBUG off.
+
+    The browser tests' server runs with DEBUG on, where Django answers with its technical pages instead: the
+    site's page is rendered here, by the same error views, and served at `path` with the running site's CSS.
+    """
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from config import errors
+
+    request = RequestFactory().get(path)
+    response = errors.page_not_found(request, Http404()) if status == 404 else errors.server_error(request)
+    page.route(
+        "**" + path,
+        lambda route: route.fulfill(status=status, body=response.content, content_type="text/html; charset=utf-8"),
+    )
+    return page.goto(path)

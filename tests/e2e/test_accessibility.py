@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .axe import assert_accessible, describe, serious_violations
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, show_error_page
 
 pytestmark = [
     pytest.mark.e2e,
@@ -61,8 +61,12 @@ def test_every_public_page_has_no_serious_accessibility_violation(visitor, publi
     check_pages(visitor, public_pages(published_report))
 
 
-def test_the_not_found_page_has_no_serious_accessibility_violation(visitor):
-    check_pages(visitor, ["/initiatives/NO-SUCH-LINE/"], expected_status=404)
+@pytest.mark.parametrize(("status", "heading"), [(404, "Page not found"), (500, "Something went wrong")])
+def test_the_error_pages_have_no_serious_accessibility_violation(visitor, status, heading):
+    response = show_error_page(visitor, "/initiatives/NO-SUCH-LINE/", status)
+    assert response.status == status
+    expect(visitor.get_by_role("heading", name=heading)).to_be_visible()
+    assert_accessible(visitor)
 
 
 def test_a_visitor_sees_the_accessible_page_axe_checked(visitor):

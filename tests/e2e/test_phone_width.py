@@ -1,0 +1,74 @@
+"""Every public page at 375 px wide: the page never scrolls sideways; a wider table scrolls inside its own box."""
+
+import pytest
+
+from .conftest import CHROMIUM, show_error_page
+from .test_accessibility import PUBLIC_PAGES
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
+]
+
+PHONE = {"width": 375, "height": 740}
+
+# Tables wider than the screen that are not in a `.table-scroll` box narrower than the screen, which scrolls.
+TABLES_THAT_PUSH_THE_PAGE = """
+(width) => [...document.querySelectorAll("main table")]
+  .filter((table) => table.getBoundingClientRect().width > width)
+  .filter((table) => {
+    const box = table.closest(".table-scroll");
+    return !box || box.clientWidth > width || getComputedStyle(box).overflowX !== "auto";
+  })
+  .map((table) => (table.caption ? table.caption.textContent.trim() : table.outerHTML.slice(0, 120)))
+"""
+
+
+def layout_problems(page, width):
+    problems = []
+    page_width = page.evaluate("document.scrollingElement.scrollWidth")
+    if page_width > width + 1:
+        wide = page.evaluate(
+            """(width) => [...document.querySelectorAll("body *")]
+                .filter((e) => e.getBoundingClientRect().right > width + 1)
+                .filter((e) => !e.closest(".table-scroll"))
+                .slice(0, 5).map((e) => e.outerHTML.slice(0, 120))""",
+            width,
+        )
+        problems.append(f"the page is {page_width} px wide; wider than the screen: {wide}")
+    tables = page.evaluate(TABLES_THAT_PUSH_THE_PAGE, width)
+    if tables:
+        problems.append(f"wide tables outside a scrolling box: {tables}")
+    return problems
+
+
+def test_every_public_page_fits_a_375_px_screen(site, browser, published_report):
+    context = browser.new_context(base_url=site, viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    failures = []
+    try:
+        for path in (*PUBLIC_PAGES, published_report):
+            assert page.goto(path).status == 200, path
+            failures += [f"{path}: {problem}" for problem in layout_problems(page, PHONE["width"])]
+        for status in (404, 500):
+            show_error_page(page, "/initiatives/NO-SUCH-LINE/", status)
+            failures += [f"{status} page: {problem}" for problem in layout_problems(page, PHONE["width"])]
+    finally:
+        context.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_a_wide_table_scrolls_inside_its_box_and_not_the_page(site, browser):
+    context = browser.new_context(base_url=site, viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto("/initiatives/")
+        box = page.locator(".table-scroll").first
+        widths = box.evaluate("(box) => [box.scrollWidth, box.clientWidth]")
+        assert widths[0] > widths[1]  # the table is wider than its box...
+        box.evaluate("(box) => { box.scrollLeft = 200; }")
+        assert box.evaluate("(box) => box.scrollLeft") > 0  # ...which scrolls it,
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"] + 1  # not the page.
+    finally:
+        context.close()
