@@ -150,11 +150,37 @@ print(report.get_absolute_url())
 """
 
 
-@pytest.fixture(scope="session")
-def published_report(site_env, site):
-    """Path of a published progress report (the 2019-H2 baseline), readable by anonymous visitors."""
+# TELSOM files this period's update on AWPEC-12 with a public link and a restricted document; ACCEC accepts it.
+ACCEPT_AN_UPDATE = """
+from accounts.models import User
+from reporting import services
+from reporting.models import Evidence, Period
+from workprogramme.models import Initiative
+telsom, accec = User.objects.get(username="telsom"), User.objects.get(username="accec")
+update = services.update_create(
+    user=telsom,
+    period=Period.objects.current(),
+    initiative=Initiative.objects.get(code="AWPEC-12"),
+    body=telsom.body,
+    values={"status": "delayed", "progress": 40, "narrative": "Drafting resumed after the consultation.",
+            "reason": "capacity", "reason_explanation": "The drafting team was reassigned for a quarter."},
+    submit=True,
+)
+public = services.evidence_add_link(user=telsom, update=update, title="Consultation summary",
+                                    url="https://example.org/consultation")
+restricted = services.evidence_add_link(user=telsom, update=update, title="Internal minutes",
+                                        url="https://example.org/minutes")
+Evidence.objects.filter(pk=restricted.pk).update(disclosure="restricted", restriction_reason="Internal minutes")
+update = services.update_accept(user=accec, update=update)
+Evidence.objects.filter(update=update).update(disclosure_confirmed=True)  # the reviewer's confirmation
+print(update.initiative.get_absolute_url())
+"""
+
+
+def _run_in_site(site_env, code):
+    """Run Python in the browser tests' site (its database, its settings); returns the last line it printed."""
     done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", PUBLISH_A_REPORT],
+        [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
         env=site_env,
         check=True,
@@ -163,6 +189,18 @@ def published_report(site_env, site):
         timeout=300,
     )
     return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def published_report(site_env, site):
+    """Path of a published progress report (the 2019-H2 baseline), readable by anonymous visitors."""
+    return _run_in_site(site_env, PUBLISH_A_REPORT)
+
+
+@pytest.fixture(scope="session")
+def accepted_line(site_env, site):
+    """Path of a line whose accepted history has this period's update, with public and restricted evidence."""
+    return _run_in_site(site_env, ACCEPT_AN_UPDATE)
 
 
 def show_error_page(page, path, status):

@@ -41,8 +41,9 @@ def visitor(site, browser):
     context.close()
 
 
-def public_pages(published_report):
-    return (*PUBLIC_PAGES, published_report)
+def public_pages(published_report, accepted_line):
+    """Every public page, including a published report and a line with this period's accepted update."""
+    return (*PUBLIC_PAGES, published_report, accepted_line)
 
 
 def check_pages(page, paths, expected_status=200):
@@ -57,8 +58,8 @@ def check_pages(page, paths, expected_status=200):
     assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
 
 
-def test_every_public_page_has_no_serious_accessibility_violation(visitor, published_report):
-    check_pages(visitor, public_pages(published_report))
+def test_every_public_page_has_no_serious_accessibility_violation(visitor, published_report, accepted_line):
+    check_pages(visitor, public_pages(published_report, accepted_line))
 
 
 @pytest.mark.parametrize(("status", "heading"), [(404, "Page not found"), (500, "Something went wrong")])
