@@ -117,6 +117,11 @@ def test_filing_and_reviewing_an_update_page_by_page(as_user):
 def test_the_working_pages_of_reporters_reviewers_and_the_secretariat(as_user, published_report):
     telsom = as_user("telsom")
     check_pages(telsom, ["/initiatives/DIFAP-2.2/", "/reporting/updates/", "/reporting/periods/", "/accounts/profile/"])
+    telsom.goto("/reporting/")
+    period = telsom.locator(".lede a").first.inner_text()  # the open period, e.g. 2026-H2
+    check_pages(telsom, [f"/reporting/spreadsheet/?period={period}", f"/reporting/periods/{period}/"])
+    # The page that refuses an action and says why.
+    check_pages(telsom, [f"/reporting/updates/new/?period={period}&initiative=AWPEC-8.1&body=ACCP"], 403)
     accec = as_user("accec")
     check_pages(accec, ["/reports/", published_report])  # the reports, with the form to build one, and a report
     secretariat = as_user("secretariat")
