@@ -66,18 +66,20 @@ def site_env(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def site(site_env):
+def site(site_env, tmp_path_factory):
     """Base URL of a running site with both plans, the 2019 baseline, the demo people and an open period."""
-    env = site_env
     manage = [sys.executable, "manage.py"]
     port = _free_port()
-    server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # runserver logs every request: into a file, since a pipe nobody reads fills up and then blocks the server.
+    log = tmp_path_factory.mktemp("runserver") / "runserver.log"
+    with open(log, "wb") as log_file:
+        server = subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=site_env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -87,7 +89,7 @@ def site(site_env):
             time.sleep(0.2)
     else:
         server.kill()
-        raise RuntimeError("runserver did not start: " + server.stderr.read().decode()[-2000:])
+        raise RuntimeError("runserver did not start: " + log.read_text(errors="replace")[-2000:])
     yield base
     server.terminate()
     server.wait(timeout=10)
