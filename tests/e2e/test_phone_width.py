@@ -87,4 +87,11 @@ def test_the_working_pages_fit_a_375_px_screen(site, browser, as_user, published
         for path in paths:
             assert page.goto(path).status == 200, path
             failures += [f"{username} {path}: {problem}" for problem in layout_problems(page, PHONE["width"])]
+    # The update form, on a line TELSOM leads, in the open period.
+    page = as_user("telsom")
+    page.set_viewport_size(PHONE)
+    page.goto("/reporting/")
+    period = page.locator(".lede a").first.inner_text()
+    page.goto(f"/reporting/updates/new/?period={period}&initiative=DIFAP-2.4&body=TELSOM")
+    failures += [f"the update form: {problem}" for problem in layout_problems(page, PHONE["width"])]
     assert not failures, "\n".join(failures)
