@@ -43,8 +43,8 @@ def _e2e_database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """Base URL of a running site with both plans, the 2019 baseline, the demo people and an open period."""
+def site_env(tmp_path_factory):
+    """The environment of the browser tests' site: its own database, set up as `make setup` does."""
     env = {
         **os.environ,
         "DATABASE_URL": _e2e_database_url(tmp_path_factory),
@@ -62,14 +62,24 @@ def site(tmp_path_factory):
         ["load_demo"],
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    return env
+
+
+@pytest.fixture(scope="session")
+def site(site_env, tmp_path_factory):
+    """Base URL of a running site with both plans, the 2019 baseline, the demo people and an open period."""
+    manage = [sys.executable, "manage.py"]
     port = _free_port()
-    server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # runserver logs every request: into a file, since a pipe nobody reads fills up and then blocks the server.
+    log = tmp_path_factory.mktemp("runserver") / "runserver.log"
+    with open(log, "wb") as log_file:
+        server = subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=site_env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -79,7 +89,7 @@ def site(tmp_path_factory):
             time.sleep(0.2)
     else:
         server.kill()
-        raise RuntimeError("runserver did not start: " + server.stderr.read().decode()[-2000:])
+        raise RuntimeError("runserver did not start: " + log.read_text(errors="replace")[-2000:])
     yield base
     server.terminate()
     server.wait(timeout=10)
@@ -125,3 +135,91 @@ def as_user(site, browser):
     yield login
     for context in contexts:
         context.close()
+
+
+# Issues, builds and publishes the 2019-H2 report through the reports service, as the Secretariat would.
+PUBLISH_A_REPORT = """
+from accounts.models import User
+from reporting.models import Period
+from reports import services
+secretariat = User.objects.get(username="secretariat")
+report = services.report_issue(
+    user=secretariat, period=Period.objects.get(code="2019-H2"), title="DIFAP baseline report, published"
+)
+report = services.report_build(report.pk)
+services.report_publish(user=secretariat, report=report)
+print(report.get_absolute_url())
+"""
+
+
+# TELSOM files this period's update on AWPEC-12 with a public link and a restricted document; ACCEC accepts it.
+ACCEPT_AN_UPDATE = """
+from accounts.models import User
+from reporting import services
+from reporting.models import Evidence, Period
+from workprogramme.models import Initiative
+telsom, accec = User.objects.get(username="telsom"), User.objects.get(username="accec")
+update = services.update_create(
+    user=telsom,
+    period=Period.objects.current(),
+    initiative=Initiative.objects.get(code="AWPEC-12"),
+    body=telsom.body,
+    values={"status": "delayed", "progress": 40, "narrative": "Drafting resumed after the consultation.",
+            "reason": "capacity", "reason_explanation": "The drafting team was reassigned for a quarter."},
+    submit=True,
+)
+public = services.evidence_add_link(user=telsom, update=update, title="Consultation summary",
+                                    url="https://example.org/consultation")
+restricted = services.evidence_add_link(user=telsom, update=update, title="Internal minutes",
+                                        url="https://example.org/minutes")
+Evidence.objects.filter(pk=restricted.pk).update(disclosure="restricted", restriction_reason="Internal minutes")
+update = services.update_accept(user=accec, update=update)
+Evidence.objects.filter(update=update).update(disclosure_confirmed=True)  # the reviewer's confirmation
+print(update.initiative.get_absolute_url())
+"""
+
+
+def _run_in_site(site_env, code):
+    """Run Python in the browser tests' site (its database, its settings); returns the last line it printed."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=site_env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def published_report(site_env, site):
+    """Path of a published progress report (the 2019-H2 baseline), readable by anonymous visitors."""
+    return _run_in_site(site_env, PUBLISH_A_REPORT)
+
+
+@pytest.fixture(scope="session")
+def accepted_line(site_env, site):
+    """Path of a line whose accepted history has this period's update, with public and restricted evidence."""
+    return _run_in_site(site_env, ACCEPT_AN_UPDATE)
+
+
+def show_error_page(page, path, status):
+    """Open `path` answered by the site's own 404 or 500 page, as Django renders it with DEBUG off.
+
+    The browser tests' server runs with DEBUG on, where Django answers with its technical pages instead: the
+    site's page is rendered here, by the same error views, and served at `path` with the running site's CSS.
+    """
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    from config import errors
+
+    request = RequestFactory().get(path)
+    response = errors.page_not_found(request, Http404()) if status == 404 else errors.server_error(request)
+    page.route(
+        "**" + path,
+        lambda route: route.fulfill(status=status, body=response.content, content_type="text/html; charset=utf-8"),
+    )
+    return page.goto(path)
