@@ -63,6 +63,17 @@ def average_label(group):
     return f"{group['avg_progress']:.1f}% ({group['progress_stated']} of {group['lines']} stated)"
 
 
+def stated_progress(group):
+    """The average progress, never without how many lines stated one: an average of few reads as if of all."""
+    stated, lines = group["progress_stated"], group["lines"]
+    if not stated:
+        return f"Progress stated for 0 of {lines} lines: no average."
+    return (
+        f"Progress stated for {stated} of {lines} lines ({100 * stated / lines:.1f}%); "
+        f"their average progress: {percent(group['avg_progress'])}."
+    )
+
+
 def progress_label(line):
     return "not stated" if line["progress"] is None else f"{line['progress']}%"
 
@@ -200,8 +211,9 @@ def key_figures(snapshot):
     counts = ", ".join(f"{totals['counts'][key]} {label.lower()}" for key, label in snapshot["statuses"])
     return [
         f"{totals['lines']} lines: {counts}.",
-        f"Share completed: {percent(totals['completed_share'])}.",
-        f"Average progress: {average_label(totals)}.",
+        f"Share completed: {percent(totals['completed_share'])} "
+        f"({totals['counts']['completed']} of {totals['lines']}).",
+        stated_progress(totals),
         f"Overdue (target year passed, not completed): {totals['overdue']}.",
         f"Not reported in {period}: {totals['not_reported']}.",
     ]

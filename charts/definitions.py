@@ -1,0 +1,345 @@
+"""One definition per chart: a Vega-Lite specification, its text alternative and its numbers as a table.
+
+The same `Chart` is drawn for the web page (SVG), the PDF and the DOCX (PNG) and written beside its table, so a
+picture and the figures it shows cannot drift apart. Every builder takes the roll-up's figures (reports/rollup.py),
+never rows to count.
+
+Colours are Paul Tol's medium-contrast scheme with black and white, picked so that each status also has its own
+shade of grey (lightness 0, 29, 50, 62, 83, 100) and stays apart for the common colour blindnesses; bars are
+outlined and carry their counts, lines differ by dash and point shape, so a grey print still reads.
+"""
+
+from dataclasses import dataclass, field
+
+STATUS_COLOURS = {
+    "completed": "#004488",
+    "in_progress": "#6699CC",
+    "not_started": "#EECC66",
+    "delayed": "#BB5566",
+    "discontinued": "#000000",
+    "no_report": "#FFFFFF",
+}
+# Count labels drawn on a bar: white on the dark fills, black on the light ones.
+LIGHT_TEXT = {"completed", "discontinued"}
+# The order bars are stacked in, from the axis out, and the legend's order.
+STACK_ORDER = ["completed", "in_progress", "not_started", "delayed", "discontinued", "no_report"]
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+WIDTH = 560
+
+
+@dataclass
+class Chart:
+    slug: str
+    title: str
+    summary: str  # the text alternative: what the chart shows, with its main numbers
+    header: list
+    rows: list
+    spec: dict = field(repr=False)
+    note: str = ""
+
+
+def _config():
+    return {
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": 11, "titleFontSize": 11, "labelColor": "#222", "titleColor": "#222"},
+        "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom", "columns": 3, "labelLimit": 400},
+        "title": {"fontSize": 13, "anchor": "start", "color": "#111"},
+        "background": "white",
+    }
+
+
+def _spec(title, body, width=WIDTH):
+    # The title is the page's or the document's heading above the picture, not drawn twice.
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": title,
+        "width": width,
+        "config": _config(),
+        **body,
+    }
+
+
+def _statuses_present(groups, statuses):
+    """(key, label) of the statuses any group has, in stacking order: empty statuses stay out of the legend."""
+    labels = dict(statuses)
+    return [(key, labels[key]) for key in STACK_ORDER if key in labels and any(g["counts"][key] for g in groups)]
+
+
+def status_bars(groups, statuses, *, slug, title, group_heading, horizontal=True, unit="lines"):
+    """Stacked bars: for each group, how many of its lines are in each status."""
+    present = _statuses_present(groups, statuses)
+    values = [
+        {
+            "group": str(g["label"]),
+            "key": str(g["key"]),
+            "status": label,
+            "order": index,
+            "lines": g["counts"][key],
+            "light_text": key in LIGHT_TEXT,
+        }
+        for g in groups
+        for index, (key, label) in enumerate(present)
+        if g["counts"][key]
+    ]
+    group_axis = {
+        "field": "group",
+        "type": "nominal",
+        "sort": [str(g["label"]) for g in groups],
+        "title": None if horizontal else group_heading,
+        "axis": {"labelLimit": 320} if horizontal else {"labelAngle": 0},
+    }
+    count_axis = {"field": "lines", "type": "quantitative", "stack": "zero", "title": f"Number of {unit}"}
+    colour = {
+        "field": "status",
+        "type": "nominal",
+        "title": "Status",
+        "scale": {"domain": [label for _, label in present], "range": [STATUS_COLOURS[k] for k, _ in present]},
+    }
+    position = {"y": group_axis, "x": count_axis} if horizontal else {"x": group_axis, "y": count_axis}
+    body = {
+        "data": {"values": values},
+        "encoding": {**position, "order": {"field": "order", "type": "quantitative"}},
+        "layer": [
+            {
+                "mark": {"type": "bar", "stroke": "#333333", "strokeWidth": 0.6},
+                "encoding": {
+                    "color": colour,
+                    "tooltip": [{"field": "group"}, {"field": "status"}, {"field": "lines"}],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 10, "fontWeight": "bold"},
+                "encoding": {
+                    # The count sits in the middle of its segment.
+                    ("x" if horizontal else "y"): {**count_axis, "bandPosition": 0.5},
+                    "text": {"field": "lines", "type": "quantitative"},
+                    "color": {
+                        "condition": {"test": "datum.light_text", "value": "white"},
+                        "value": "black",
+                    },
+                },
+            },
+        ],
+    }
+    body["height"] = {"step": 30} if horizontal else 220
+    totals = [(g["label"], g["lines"]) for g in groups]
+    summary = (
+        f"Stacked bars of {len(groups)} {group_heading.lower()} groups. "
+        + "; ".join(
+            f"{label}: {lines} {unit}"
+            + (
+                " ("
+                + ", ".join(f"{g['counts'][key]} {status.lower()}" for key, status in present if g["counts"][key])
+                + ")"
+                if lines
+                else ""
+            )
+            for (label, lines), g in zip(totals, groups, strict=True)
+        )
+        + "."
+        if groups
+        else "No lines to show."
+    )
+    spec = _spec(title, body)
+    if not horizontal:
+        # A few target years should not make bars a page wide.
+        spec["width"] = {"step": 70}
+    return Chart(
+        slug=slug,
+        title=title,
+        summary=summary,
+        header=[group_heading, "Lines"] + [label for _, label in statuses],
+        rows=[[g["label"], g["lines"]] + [g["counts"][key] for key, _ in statuses] for g in groups],
+        spec=spec,
+    )
+
+
+TREND_SERIES = [
+    ("completed_share", "Share of lines completed (%)", [1, 0], "circle"),
+    ("avg_progress", "Average stated progress (%)", [6, 3], "square"),
+    ("stated_share", "Share of lines with progress stated (%)", [2, 2], "triangle-up"),
+]
+
+
+def completion_trend(rows, *, slug="trend", title="Share completed and average stated progress, by period"):
+    """Lines over periods: share completed, average stated progress, and the share of lines that stated one."""
+    values = []
+    for row in rows:
+        stated_share = round(100 * row["progress_stated"] / row["lines"], 1) if row["lines"] else None
+        for key, label, _, _ in TREND_SERIES:
+            value = stated_share if key == "stated_share" else row[key]
+            if value is not None:
+                values.append({"period": row["period"], "series": label, "value": value})
+    labels = [label for _, label, _, _ in TREND_SERIES]
+    body = {
+        "data": {"values": values},
+        "height": 220,
+        "mark": {"type": "line", "point": {"filled": True, "size": 50}, "strokeWidth": 2},
+        "encoding": {
+            "x": {
+                "field": "period",
+                "type": "ordinal",
+                "sort": [row["period"] for row in rows],
+                "title": "Period",
+                "axis": {"labelAngle": -45},
+            },
+            "y": {"field": "value", "type": "quantitative", "title": "Per cent", "scale": {"domain": [0, 100]}},
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": labels, "range": ["#004488", "#BB5566", "#997700"]},
+                "legend": {"columns": 1},
+            },
+            "strokeDash": {
+                "field": "series",
+                "type": "nominal",
+                "scale": {"domain": labels, "range": [dash for _, _, dash, _ in TREND_SERIES]},
+                "legend": None,
+            },
+            "shape": {
+                "field": "series",
+                "type": "nominal",
+                "scale": {"domain": labels, "range": [shape for _, _, _, shape in TREND_SERIES]},
+                "legend": None,
+            },
+            "tooltip": [{"field": "period"}, {"field": "series"}, {"field": "value"}],
+        },
+    }
+    last = rows[-1] if rows else None
+    summary = (
+        f"Lines over {len(rows)} periods, {rows[0]['period']} to {last['period']}. In {last['period']}: "
+        f"{_percent(last['completed_share'])} of {last['lines']} lines completed; progress stated for "
+        f"{last['progress_stated']} of {last['lines']}, averaging {_percent(last['avg_progress'])}."
+        if last
+        else "No period has an accepted report yet."
+    )
+    return Chart(
+        slug=slug,
+        title=title,
+        summary=summary,
+        header=["Period", "Lines", "Completed", "Share completed", "Progress stated", "Average stated progress"],
+        rows=[
+            [
+                row["period"],
+                row["lines"],
+                row["completed"],
+                _percent(row["completed_share"]),
+                f"{row['progress_stated']} of {row['lines']}",
+                _percent(row["avg_progress"]),
+            ]
+            for row in rows
+        ],
+        spec=_spec(title, body),
+        note="An average counts only the lines that stated a progress; the third line says how many did.",
+    )
+
+
+def overdue_by_target_year(groups, statuses, *, slug="overdue", title="Overdue lines by target year"):
+    """Stacked bars per target year: the lines whose target year has passed, not completed or discontinued."""
+    chart = status_bars(
+        groups, statuses, slug=slug, title=title, group_heading="Target year", horizontal=False, unit="overdue lines"
+    )
+    if not groups:
+        chart.summary = "No line is overdue."
+    return chart
+
+
+def line_progress(rows, *, title="Stated progress and status by period"):
+    """A line's status (a strip of labelled tiles) above its stated progress (a line), period by period."""
+    periods = [row["period"] for row in rows]
+    present = [key for key in STACK_ORDER if any(row["status"] == key for row in rows)]
+    labels = {row["status"]: row["status_label"] for row in rows}
+    values = [
+        {
+            "period": row["period"],
+            "status": row["status_label"],
+            "progress": row["progress"],
+            "light_text": row["status"] in LIGHT_TEXT,
+            "reported": "reported" if row["reported"] else "carried over",
+        }
+        for row in rows
+    ]
+    x = {"field": "period", "type": "ordinal", "sort": periods, "title": None}
+    body = {
+        "data": {"values": values},
+        "vconcat": [
+            {
+                "height": 26,
+                "width": max(90 * len(rows), 180),
+                "encoding": {"x": {**x, "axis": None}},
+                "layer": [
+                    {
+                        "mark": {"type": "rect", "stroke": "#333333", "strokeWidth": 0.6},
+                        "encoding": {
+                            "color": {
+                                "field": "status",
+                                "type": "nominal",
+                                "legend": None,
+                                "scale": {
+                                    "domain": [labels[k] for k in present],
+                                    "range": [STATUS_COLOURS[k] for k in present],
+                                },
+                            },
+                            "tooltip": [{"field": "period"}, {"field": "status"}, {"field": "reported"}],
+                        },
+                    },
+                    {
+                        "mark": {"type": "text", "fontSize": 10},
+                        "encoding": {
+                            "text": {"field": "status"},
+                            "color": {"condition": {"test": "datum.light_text", "value": "white"}, "value": "black"},
+                        },
+                    },
+                ],
+            },
+            {
+                "height": 120,
+                "width": max(90 * len(rows), 180),
+                "transform": [{"filter": "datum.progress != null"}],
+                "mark": {"type": "line", "point": {"filled": True, "size": 50}, "color": "#004488"},
+                "encoding": {
+                    "x": {**x, "scale": {"domain": periods}, "axis": {"labelAngle": 0}},
+                    "y": {
+                        "field": "progress",
+                        "type": "quantitative",
+                        "title": "Stated progress (%)",
+                        "scale": {"domain": [0, 100]},
+                    },
+                    "tooltip": [{"field": "period"}, {"field": "progress"}],
+                },
+            },
+        ],
+    }
+    stated = [row for row in rows if row["progress"] is not None]
+    summary = "; ".join(
+        f"{row['period']}: {row['status_label'].lower()}, progress "
+        + (f"{row['progress']}%" if row["progress"] is not None else "not stated")
+        + ("" if row["reported"] else " (not reported, carried over)")
+        for row in rows
+    )
+    if not stated:
+        summary += ". No progress was stated in any period."
+    spec = _spec(title, body, width=None)
+    del spec["width"]
+    return Chart(
+        slug="progress",
+        title=title,
+        summary=summary + ".",
+        header=["Period", "Status", "Stated progress", "Reported in the period"],
+        rows=[
+            [
+                row["period"],
+                row["status_label"],
+                f"{row['progress']}%" if row["progress"] is not None else "not stated",
+                "yes" if row["reported"] else "no: carried over",
+            ]
+            for row in rows
+        ],
+        spec=spec,
+    )
+
+
+def _percent(value):
+    return "not stated" if value is None else f"{value:.1f}%"

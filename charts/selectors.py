@@ -1,0 +1,41 @@
+"""The charts of a dashboard, from the roll-up's queries over the accepted (public) record only."""
+
+from reporting.public_record import latest_reviewed_period
+from reports.rollup import standing, trend
+
+from . import definitions
+
+
+def dashboard(programme=None):
+    """(period, standing, {slug: Chart}) for a plan, or every plan without one; six queries or fewer.
+
+    The period is the latest with accepted updates: each line counts with its latest accepted status.
+    """
+    period = latest_reviewed_period()
+    if period is None:
+        return None, None, {}
+    now = standing(period, programme)
+    if programme:
+        by_status = definitions.status_bars(
+            now["groups"],
+            now["statuses"],
+            slug="status",
+            title=f"Lines by status per priority area, {period.code}",
+            group_heading="Priority area",
+        )
+    else:
+        by_status = definitions.status_bars(
+            now["groups"],
+            now["statuses"],
+            slug="status",
+            title=f"Lines by status per plan, {period.code}",
+            group_heading="Plan",
+        )
+    charts = [
+        by_status,
+        definitions.completion_trend(trend(programme, until=period)),
+        definitions.overdue_by_target_year(
+            now["overdue_by_target_year"], now["statuses"], title=f"Overdue lines by target year, {period.code}"
+        ),
+    ]
+    return period, now, {chart.slug: chart for chart in charts}

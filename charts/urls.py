@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "charts"
+
+urlpatterns = [
+    path("", views.dashboard_all, name="dashboard"),
+    path("charts/<slug:slug>.svg", views.chart, name="chart"),
+    path("<str:code>/", views.dashboard_programme, name="programme_dashboard"),
+    path("<str:code>/charts/<slug:slug>.svg", views.programme_chart, name="programme_chart"),
+]

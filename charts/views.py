@@ -1,0 +1,66 @@
+"""Dashboards: where each plan stands, in charts drawn on the server, each with its numbers one click away.
+
+Public: built from the accepted record only (reports.rollup reads Update.objects.public()).
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from reports.exports.wording import key_figures
+from workprogramme.models import Programme
+
+from . import render as draw
+from .selectors import dashboard
+
+SVG_CACHE_SECONDS = 300
+
+
+def _page(request, programme):
+    period, now, charts = dashboard(programme)
+    base = (
+        reverse("charts:programme_chart", args=[programme.code, "SLUG"])
+        if programme
+        else reverse("charts:chart", args=["SLUG"])
+    )
+    return render(
+        request,
+        "charts/dashboard.html",
+        {
+            "programme": programme,
+            "programmes": Programme.objects.order_by("position"),
+            "period": period,
+            "key_figures": key_figures(now) if now else [],
+            "charts": [(chart, base.replace("SLUG", slug)) for slug, chart in charts.items()],
+        },
+    )
+
+
+@require_GET
+def dashboard_all(request):
+    return _page(request, None)
+
+
+@require_GET
+def dashboard_programme(request, code):
+    return _page(request, get_object_or_404(Programme, code=code))
+
+
+def _svg(programme, slug):
+    chart = dashboard(programme)[2].get(slug)
+    if chart is None:
+        raise Http404("No such chart.")
+    response = HttpResponse(draw.svg(chart), content_type="image/svg+xml")
+    response["Cache-Control"] = f"public, max-age={SVG_CACHE_SECONDS}"
+    return response
+
+
+@require_GET
+def chart(request, slug):
+    return _svg(None, slug)
+
+
+@require_GET
+def programme_chart(request, code, slug):
+    return _svg(get_object_or_404(Programme, code=code), slug)
