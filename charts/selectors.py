@@ -1,7 +1,7 @@
 """The charts of a dashboard, from the roll-up's queries over the accepted (public) record only."""
 
 from reporting.public_record import latest_reviewed_period
-from reports.rollup import standing, trend
+from reports.rollup import line_trend, standing, trend
 
 from . import definitions
 
@@ -39,3 +39,16 @@ def dashboard(programme=None):
         ),
     ]
     return period, now, {chart.slug: chart for chart in charts}
+
+
+def line_chart(initiative, history=None):
+    """A line's status and stated progress, from its first accepted period to the latest review; None if never
+    reported. Two queries (one more without the line's accepted history, which its page has already read)."""
+    if history is None:
+        from reporting.public_record import accepted_history
+
+        history = accepted_history(initiative)
+    if not history:
+        return None
+    until = latest_reviewed_period()
+    return definitions.line_progress(line_trend(initiative, since=history[-1][0], until=until))

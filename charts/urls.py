@@ -7,6 +7,7 @@ app_name = "charts"
 urlpatterns = [
     path("", views.dashboard_all, name="dashboard"),
     path("charts/<slug:slug>.svg", views.chart, name="chart"),
+    path("lines/<str:code>/progress.svg", views.line_progress, name="line_chart"),
     path("<str:code>/", views.dashboard_programme, name="programme_dashboard"),
     path("<str:code>/charts/<slug:slug>.svg", views.programme_chart, name="programme_chart"),
 ]

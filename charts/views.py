@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from reports.exports.wording import key_figures
-from workprogramme.models import Programme
+from workprogramme.models import Initiative, Programme
 
 from . import render as draw
-from .selectors import dashboard
+from .selectors import dashboard, line_chart
 
 SVG_CACHE_SECONDS = 300
 
@@ -51,6 +51,10 @@ def _svg(programme, slug):
     chart = dashboard(programme)[2].get(slug)
     if chart is None:
         raise Http404("No such chart.")
+    return _svg_response(chart)
+
+
+def _svg_response(chart):
     response = HttpResponse(draw.svg(chart), content_type="image/svg+xml")
     response["Cache-Control"] = f"public, max-age={SVG_CACHE_SECONDS}"
     return response
@@ -64,3 +68,11 @@ def chart(request, slug):
 @require_GET
 def programme_chart(request, code, slug):
     return _svg(get_object_or_404(Programme, code=code), slug)
+
+
+@require_GET
+def line_progress(request, code):
+    chart = line_chart(get_object_or_404(Initiative, code=code))
+    if chart is None:
+        raise Http404("This line has no accepted update.")
+    return _svg_response(chart)
