@@ -33,9 +33,20 @@ class Chart:
     title: str
     summary: str  # the text alternative: what the chart shows, with its main numbers
     header: list
-    rows: list
+    rows: list  # the numbers as the page and the documents print them
     spec: dict = field(repr=False)
     note: str = ""
+    # For a spreadsheet's own chart: the same rows as numbers (percentages as numbers, None when not stated),
+    # which columns are percentages, which columns are drawn, and how.
+    values: list = None
+    percent_columns: tuple = ()
+    series: tuple = ()
+    colours: tuple = ()
+    kind: str = ""
+
+    def __post_init__(self):
+        if self.values is None:
+            self.values = self.rows
 
 
 def _config():
@@ -152,9 +163,13 @@ def status_bars(groups, statuses, *, slug, title, group_heading, horizontal=True
         header=[group_heading, "Lines"] + [label for _, label in statuses],
         rows=[[g["label"], g["lines"]] + [g["counts"][key] for key, _ in statuses] for g in groups],
         spec=spec,
+        series=tuple(range(2, 2 + len(statuses))),
+        colours=tuple(STATUS_COLOURS[key] for key, _ in statuses),
+        kind="bar" if horizontal else "col",
     )
 
 
+TREND_COLOURS = ("#004488", "#BB5566", "#997700")
 TREND_SERIES = [
     ("completed_share", "Share of lines completed (%)", [1, 0], "circle"),
     ("avg_progress", "Average stated progress (%)", [6, 3], "square"),
@@ -166,7 +181,7 @@ def completion_trend(rows, *, slug="trend", title="Share completed and average s
     """Lines over periods: share completed, average stated progress, and the share of lines that stated one."""
     values = []
     for row in rows:
-        stated_share = round(100 * row["progress_stated"] / row["lines"], 1) if row["lines"] else None
+        stated_share = _stated_share(row)
         for key, label, _, _ in TREND_SERIES:
             value = stated_share if key == "stated_share" else row[key]
             if value is not None:
@@ -189,7 +204,7 @@ def completion_trend(rows, *, slug="trend", title="Share completed and average s
                 "field": "series",
                 "type": "nominal",
                 "title": None,
-                "scale": {"domain": labels, "range": ["#004488", "#BB5566", "#997700"]},
+                "scale": {"domain": labels, "range": list(TREND_COLOURS)},
                 "legend": {"columns": 1},
             },
             "strokeDash": {
@@ -219,7 +234,15 @@ def completion_trend(rows, *, slug="trend", title="Share completed and average s
         slug=slug,
         title=title,
         summary=summary,
-        header=["Period", "Lines", "Completed", "Share completed", "Progress stated", "Average stated progress"],
+        header=[
+            "Period",
+            "Lines",
+            "Completed",
+            "Share completed",
+            "Progress stated",
+            "Share with progress stated",
+            "Average stated progress",
+        ],
         rows=[
             [
                 row["period"],
@@ -227,13 +250,34 @@ def completion_trend(rows, *, slug="trend", title="Share completed and average s
                 row["completed"],
                 _percent(row["completed_share"]),
                 f"{row['progress_stated']} of {row['lines']}",
+                _percent(_stated_share(row)),
                 _percent(row["avg_progress"]),
             ]
             for row in rows
         ],
+        values=[
+            [
+                row["period"],
+                row["lines"],
+                row["completed"],
+                row["completed_share"],
+                row["progress_stated"],
+                _stated_share(row),
+                row["avg_progress"],
+            ]
+            for row in rows
+        ],
+        percent_columns=(3, 5, 6),
+        series=(3, 6, 5),
+        colours=TREND_COLOURS,
+        kind="line",
         spec=_spec(title, body),
         note="An average counts only the lines that stated a progress; the third line says how many did.",
     )
+
+
+def _stated_share(row):
+    return round(100 * row["progress_stated"] / row["lines"], 1) if row["lines"] else None
 
 
 def overdue_by_target_year(groups, statuses, *, slug="overdue", title="Overdue lines by target year"):

@@ -56,7 +56,7 @@ def test_the_dashboard_of_the_test_plan_shows_the_roll_up_figures(client, plan):
     ]
     # Counted by hand (see the plan's fixture): not started, in progress, completed, delayed, discontinued, no report.
     assert by_status[1] == ["Priority area 1: First", "3", "0", "1", "1", "1", "0", "0"]
-    assert trend[-1] == ["2025-H2", "5", "1", "20.0%", "3 of 5", "66.7%"]
+    assert trend[-1] == ["2025-H2", "5", "1", "20.0%", "3 of 5", "60.0%", "66.7%"]
     assert [row[:2] for row in overdue[1:]] == [["2020", "1"], ["2023", "1"]]
     assert "Progress stated for 3 of 5 lines (60.0%); their average progress: 66.7%." in html
     # The text alternative says the same as the table.
@@ -80,6 +80,7 @@ def test_only_accepted_updates_count(client, plan):  # noqa: F811
         str(report["totals"]["counts"]["completed"]),
         f"{report['totals']['completed_share']:.1f}%",
         f"{report['totals']['progress_stated']} of {report['totals']['lines']}",
+        f"{100 * report['totals']['progress_stated'] / report['totals']['lines']:.1f}%",
         f"{report['totals']['avg_progress']:.1f}%",
     ]
     stated_before = int(before[1][-1][4].split()[0])

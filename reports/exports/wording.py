@@ -18,14 +18,6 @@ GROUP_NOTES = {
     "body": "Lines a body leads or implements; a line with several bodies counts under each.",
     "member_state": "Lines that name the Member State, and lines tracked for every Member State.",
 }
-STATUS_COLOURS = {
-    "not_started": "#6b7280",
-    "in_progress": "#1d4ed8",
-    "completed": "#15803d",
-    "delayed": "#b45309",
-    "discontinued": "#7f1d1d",
-    "no_report": "#d1d5db",
-}
 LINE_COLUMNS = [
     ("code", "Code"),
     ("number", "Number as printed"),
