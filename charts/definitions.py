@@ -9,6 +9,7 @@ shade of grey (lightness 0, 29, 50, 62, 83, 100) and stays apart for the common 
 outlined and carry their counts, lines differ by dash and point shape, so a grey print still reads.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 STATUS_COLOURS = {
@@ -25,6 +26,7 @@ LIGHT_TEXT = {"completed", "discontinued"}
 STACK_ORDER = ["completed", "in_progress", "not_started", "delayed", "discontinued", "no_report"]
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 WIDTH = 560
+NARROW_WIDTH = 200
 
 
 @dataclass
@@ -47,6 +49,19 @@ class Chart:
     def __post_init__(self):
         if self.values is None:
             self.values = self.rows
+
+    def narrow_spec(self):
+        """The same chart laid out for a phone's width: narrower, bar labels on two lines, legend in two columns."""
+        spec = copy.deepcopy(self.spec)
+        if isinstance(spec.get("width"), int):
+            spec["width"] = NARROW_WIDTH
+        spec["config"]["legend"]["columns"] = 2
+        if self.kind == "bar":
+            spec["encoding"]["y"]["axis"] = {"labelExpr": "split(datum.label, ': ')", "labelLimit": 120}
+            spec["height"] = {"step": 40}
+        for part in spec.get("vconcat", []):
+            part["width"] = min(part["width"], NARROW_WIDTH)
+        return spec
 
 
 def _config():

@@ -3,7 +3,7 @@
 Public: built from the accepted record only (reports.rollup reads Update.objects.public()).
 """
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -13,8 +13,6 @@ from workprogramme.models import Initiative, Programme
 
 from . import render as draw
 from .selectors import dashboard, line_chart
-
-SVG_CACHE_SECONDS = 300
 
 
 def _page(request, programme):
@@ -47,27 +45,21 @@ def dashboard_programme(request, code):
     return _page(request, get_object_or_404(Programme, code=code))
 
 
-def _svg(programme, slug):
+def _chart(programme, slug):
     chart = dashboard(programme)[2].get(slug)
     if chart is None:
         raise Http404("No such chart.")
-    return _svg_response(chart)
-
-
-def _svg_response(chart):
-    response = HttpResponse(draw.svg(chart), content_type="image/svg+xml")
-    response["Cache-Control"] = f"public, max-age={SVG_CACHE_SECONDS}"
-    return response
+    return chart
 
 
 @require_GET
 def chart(request, slug):
-    return _svg(None, slug)
+    return draw.svg_response(request, _chart(None, slug))
 
 
 @require_GET
 def programme_chart(request, code, slug):
-    return _svg(get_object_or_404(Programme, code=code), slug)
+    return draw.svg_response(request, _chart(get_object_or_404(Programme, code=code), slug))
 
 
 @require_GET
@@ -75,4 +67,4 @@ def line_progress(request, code):
     chart = line_chart(get_object_or_404(Initiative, code=code))
     if chart is None:
         raise Http404("This line has no accepted update.")
-    return _svg_response(chart)
+    return draw.svg_response(request, chart)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -95,10 +95,8 @@ def report_chart(request, pk, slug):
     chart = next((c for c in report_charts(report.snapshot) if c.slug == slug), None) if report.snapshot else None
     if chart is None:
         raise Http404("This report has no such chart.")
-    response = HttpResponse(draw.svg(chart), content_type="image/svg+xml")
-    # Frozen figures: the picture never changes; only those who may read the report get it.
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    # Only those who may read the report get it, and not once it is withdrawn: no shared or stale copies.
+    return draw.svg_response(request, chart, cache_control="private, no-cache")
 
 
 def report_progress(request, pk):

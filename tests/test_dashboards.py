@@ -5,9 +5,10 @@ from html import unescape
 
 import pytest
 
+from charts.selectors import dashboard
 from reporting import services
 from reports.rollup import compute
-from workprogramme.models import Body, Initiative, MemberState
+from workprogramme.models import Body, Initiative, MemberState, Programme
 
 from .factories import InitiativeFactory
 from .leaks import file_marker_updates
@@ -115,3 +116,18 @@ def test_dashboards_cost_a_fixed_number_of_queries(client, secretariat, url, que
     assert Initiative.objects.count() == lines + 15
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_a_phone_gets_the_same_chart_laid_out_narrower(client):
+    html = client.get("/dashboards/DIFAP/").content.decode()
+    assert '<source media="(max-width: 40em)" srcset="/dashboards/DIFAP/charts/status.svg?size=narrow">' in html
+    wide = client.get("/dashboards/DIFAP/charts/status.svg").content.decode()
+    narrow = client.get("/dashboards/DIFAP/charts/status.svg?size=narrow").content.decode()
+
+    def width(svg):
+        return int(re.search(r'<svg[^>]* width="(\d+)"', svg).group(1))
+
+    assert width(narrow) < 375 < width(wide)
+    # The same numbers are drawn.
+    for chart in dashboard(Programme.objects.get(code="DIFAP"))[2].values():
+        assert chart.narrow_spec()["data"] == chart.spec["data"]
