@@ -400,5 +400,106 @@ def line_progress(rows, *, title="Stated progress and status by period"):
     )
 
 
+COMPLETENESS = [
+    ("on_time", "All on time", "#004488"),
+    ("late", "Some late", "#EECC66"),
+    ("missing", "Some missing", "#BB5566"),
+    ("open", "Period still open", "#FFFFFF"),
+]
+
+
+def completeness_cell(record):
+    """(state, label) of one body's reports for one period, as the body's page counts them."""
+    received = record["on_time"] + record["late"]
+    text = f"{received} of {record['expected']}"
+    if record["period__state"] in ("open", "upcoming"):
+        return "open", text + ", open"
+    if record["missing"]:
+        return "missing", text + (f", {record['late']} late" if record["late"] else "")
+    if record["late"]:
+        return "late", text + f", {record['late']} late"
+    return "on_time", text
+
+
+def completeness_heatmap(records, *, title="Reporting completeness by body and period"):
+    """Body x period: whether each body's expected reports were accepted, on time or late; blank: none expected."""
+    periods = sorted({(r["period__year"], r["period__half"], r["period__code"]) for r in records})
+    period_codes = [code for _, _, code in periods]
+    bodies = sorted({r["body__acronym"] for r in records})
+    labels = {key: label for key, label, _ in COMPLETENESS}
+    values = []
+    cells = {}
+    for record in records:
+        state, text = completeness_cell(record)
+        cells[(record["body__acronym"], record["period__code"])] = text
+        values.append(
+            {
+                "body": record["body__acronym"],
+                "period": record["period__code"],
+                "state": labels[state],
+                "text": text.split(",")[0],
+                "light_text": state in ("on_time",),
+            }
+        )
+    present = [(key, label, colour) for key, label, colour in COMPLETENESS if any(v["state"] == label for v in values)]
+    body = {
+        "data": {"values": values},
+        "height": {"step": 22},
+        "encoding": {
+            "x": {
+                "field": "period",
+                "type": "ordinal",
+                "sort": period_codes,
+                "title": None,
+                "axis": {"orient": "top", "labelAngle": 0},
+            },
+            "y": {"field": "body", "type": "nominal", "sort": bodies, "title": None},
+        },
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "#333333", "strokeWidth": 0.6},
+                "encoding": {
+                    "color": {
+                        "field": "state",
+                        "type": "nominal",
+                        "title": "Reports accepted",
+                        "scale": {"domain": [p[1] for p in present], "range": [p[2] for p in present]},
+                    },
+                    "tooltip": [{"field": "body"}, {"field": "period"}, {"field": "state"}, {"field": "text"}],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 10},
+                "encoding": {
+                    "text": {"field": "text"},
+                    "color": {"condition": {"test": "datum.light_text", "value": "white"}, "value": "black"},
+                },
+            },
+        ],
+    }
+    spec = _spec(title, body)
+    spec["width"] = {"step": 80}
+    counts = {label: sum(1 for v in values if v["state"] == label) for _, label, _ in present}
+    summary = (
+        f"{len(bodies)} bodies over {len(period_codes)} periods ({', '.join(period_codes)}): "
+        + "; ".join(f"{label.lower()} in {n} body-periods" for label, n in counts.items())
+        + ". Each cell reads reports accepted of reports expected; a blank cell: none expected."
+        if values
+        else "No report has been expected of any body yet."
+    )
+    return Chart(
+        slug="completeness",
+        title=title,
+        summary=summary,
+        header=["Body"] + period_codes,
+        rows=[
+            [body_code] + [cells.get((body_code, code), "none expected") for code in period_codes]
+            for body_code in bodies
+        ],
+        spec=spec,
+        kind="heatmap",
+    )
+
+
 def _percent(value):
     return "not stated" if value is None else f"{value:.1f}%"

@@ -1,6 +1,6 @@
 """The charts of a dashboard, from the roll-up's queries over the accepted (public) record only."""
 
-from reporting.public_record import latest_reviewed_period
+from reporting.public_record import RECORD_DEFINITION, latest_reviewed_period, reporting_records
 from reports.rollup import line_trend, standing, trend
 
 from . import definitions
@@ -52,3 +52,8 @@ def line_chart(initiative, history=None):
         return None
     until = latest_reviewed_period()
     return definitions.line_progress(line_trend(initiative, since=history[-1][0], until=until))
+
+
+def completeness():
+    """(chart, how it is counted): every body's reporting record over the periods, as on its page. One query."""
+    return definitions.completeness_heatmap(reporting_records()), RECORD_DEFINITION

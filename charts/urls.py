@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.dashboard_all, name="dashboard"),
     path("charts/<slug:slug>.svg", views.chart, name="chart"),
     path("lines/<str:code>/progress.svg", views.line_progress, name="line_chart"),
+    path("reporting/", views.reporting_completeness, name="completeness"),
+    path("reporting/completeness.svg", views.completeness_chart, name="completeness_chart"),
     path("<str:code>/", views.dashboard_programme, name="programme_dashboard"),
     path("<str:code>/charts/<slug:slug>.svg", views.programme_chart, name="programme_chart"),
 ]

@@ -12,7 +12,7 @@ from reports.exports.wording import key_figures
 from workprogramme.models import Initiative, Programme
 
 from . import render as draw
-from .selectors import dashboard, line_chart
+from .selectors import completeness, dashboard, line_chart
 
 
 def _page(request, programme):
@@ -68,3 +68,20 @@ def line_progress(request, code):
     if chart is None:
         raise Http404("This line has no accepted update.")
     return draw.svg_response(request, chart)
+
+
+@require_GET
+def reporting_completeness(request):
+    chart, definition = completeness()
+    context = {
+        "programmes": Programme.objects.order_by("position"),
+        "chart": chart,
+        "src": reverse("charts:completeness_chart"),
+        "definition": definition,
+    }
+    return render(request, "charts/completeness.html", context)
+
+
+@require_GET
+def completeness_chart(request):
+    return draw.svg_response(request, completeness()[0])

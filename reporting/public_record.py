@@ -170,20 +170,35 @@ RECORD_DEFINITION = (
 
 def reporting_record(body):
     """Per period (newest first): expected, on time, late, missing, counted from accepted facts only. One query."""
-    from django.db.models import Count, Exists
-
     from .models import ExpectedReport
 
+    return _records(ExpectedReport.objects.filter(body=body))
+
+
+def reporting_records():
+    """Every body's reporting record, per body and period (oldest period first), by the same count. One query."""
+    from .models import ExpectedReport
+
+    return _records(ExpectedReport.objects.all(), by_body=True)
+
+
+def _records(expected, by_body=False):
+    from django.db.models import Count, Exists
+
     accepted = Update.objects.public().filter(expected=OuterRef("pk"))
+    fields = ("period__code", "period__state", "period__deadline", "period__year", "period__half")
+    order = ("-period__year", "-period__half")
+    if by_body:
+        fields += ("body__acronym", "body__name")
+        order = ("body__acronym", "period__year", "period__half")
     return list(
-        ExpectedReport.objects.filter(body=body)
-        .annotate(accepted=Exists(accepted), accepted_late=Exists(accepted.filter(late=True)))
-        .values("period__code", "period__state", "period__deadline", "period__year", "period__half")
+        expected.annotate(accepted=Exists(accepted), accepted_late=Exists(accepted.filter(late=True)))
+        .values(*fields)
         .annotate(
             expected=Count("id"),
             on_time=Count("id", filter=Q(accepted=True, accepted_late=False)),
             late=Count("id", filter=Q(accepted_late=True)),
             missing=Count("id", filter=Q(accepted=False)),
         )
-        .order_by("-period__year", "-period__half")
+        .order_by(*order)
     )

@@ -6,12 +6,12 @@ demo database by hand:
     .venv/bin/python manage.py shell -c "from tests.history import make_history; make_history()"
 
 Made up, deterministic and accepted as history already reviewed (as the roll-up tests do): every line with a body
-reports in most periods, progress grows, some lines finish and a few fall behind. Idempotent.
+reports in most periods (some late), progress grows, some lines finish and a few fall behind. Idempotent.
 """
 
 from datetime import date
 
-from reporting.models import Period, Update
+from reporting.models import ExpectedReport, Period, Update
 from workprogramme.models import Initiative
 
 HALVES = [(2024, 1), (2024, 2), (2025, 1), (2025, 2)]
@@ -31,6 +31,9 @@ def make_history():
             },
         )
         for index, line in enumerate(lines):
+            expected, _ = ExpectedReport.objects.get_or_create(
+                period=period, initiative=line, output=None, body=line.bodies.all()[0]
+            )
             if (index + step) % 5 == 0:
                 continue  # not reported this period
             progress = min(100, 10 + 20 * step + (index * 7) % 50)
@@ -48,5 +51,7 @@ def make_history():
                     "reason": "awaiting_funding" if delayed else "",
                     "reason_explanation": "Funding for the next phase is not yet agreed." if delayed else "",
                     "narrative": f"Reported for {period.code}: work on {line.code} continues.",
+                    "expected": expected,
+                    "late": (index + step) % 4 == 1,
                 },
             )

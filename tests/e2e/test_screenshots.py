@@ -27,6 +27,7 @@ PAGES = {
     "dashboard-difap": "/dashboards/DIFAP/",
     "dashboard-awpec": "/dashboards/AWPEC/",
     "line-awpec-13": "/initiatives/AWPEC-13/",
+    "reporting-completeness": "/dashboards/reporting/",
 }
 
 
