@@ -501,5 +501,101 @@ def completeness_heatmap(records, *, title="Reporting completeness by body and p
     )
 
 
+MS_MARKS = {"completed": "C", "in_progress": "P", "not_started": "N"}
+
+
+def member_state_heatmap(
+    cells, member_states, labels, *, title="Progress by Member State on the lines tracked per AMS"
+):
+    """Line x Member State: each Member State's latest accepted status on each line tracked per Member State."""
+    codes = [ms.code for ms in member_states]
+    lines = []
+    values = []
+    table = {}
+    for cell in cells:
+        update = cell.update
+        line = update.initiative.code + (f" output {update.output.position}" if update.output_id else "")
+        if line not in table:
+            lines.append((line, update.initiative.title))
+            table[line] = {}
+        table[line][cell.member_state.code] = (labels[cell.status], update.period.code)
+        values.append(
+            {
+                "line": line,
+                "member_state": cell.member_state.code,
+                "status": labels[cell.status],
+                "mark": MS_MARKS[cell.status],
+                "period": update.period.code,
+                "light_text": cell.status in LIGHT_TEXT,
+            }
+        )
+    present = [key for key in ("completed", "in_progress", "not_started") if any(c.status == key for c in cells)]
+    body = {
+        "data": {"values": values},
+        "height": {"step": 22},
+        "encoding": {
+            "x": {
+                "field": "member_state",
+                "type": "nominal",
+                "sort": codes,
+                "title": None,
+                "axis": {"orient": "top", "labelAngle": 0},
+            },
+            "y": {"field": "line", "type": "nominal", "sort": [line for line, _ in lines], "title": None},
+        },
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "#333333", "strokeWidth": 0.6},
+                "encoding": {
+                    "color": {
+                        "field": "status",
+                        "type": "nominal",
+                        "title": "Latest accepted status",
+                        "scale": {
+                            "domain": [labels[key] for key in present],
+                            "range": [STATUS_COLOURS[key] for key in present],
+                        },
+                    },
+                    "tooltip": [{"field": "line"}, {"field": "member_state"}, {"field": "status"}, {"field": "period"}],
+                },
+            },
+            {
+                "mark": {"type": "text", "fontSize": 10, "fontWeight": "bold"},
+                "encoding": {
+                    "text": {"field": "mark"},
+                    "color": {"condition": {"test": "datum.light_text", "value": "white"}, "value": "black"},
+                },
+            },
+        ],
+    }
+    spec = _spec(title, body)
+    spec["width"] = {"step": 34}
+    completed = {code: sum(1 for v in values if v["member_state"] == code and v["mark"] == "C") for code in codes}
+    summary = (
+        f"{len(lines)} lines tracked per Member State, {len(codes)} Member States; C completed, P in progress, "
+        "N not started, blank not stated. Lines completed: "
+        + ", ".join(f"{code} {n}" for code, n in completed.items())
+        + "."
+        if lines
+        else "No accepted update states a status per Member State yet."
+    )
+    return Chart(
+        slug="member-states",
+        title=title,
+        summary=summary,
+        header=["Line", "Initiative"] + codes,
+        rows=[
+            [line, line_title]
+            + [
+                f"{table[line][code][0]} ({table[line][code][1]})" if code in table[line] else "not stated"
+                for code in codes
+            ]
+            for line, line_title in lines
+        ],
+        spec=spec,
+        kind="heatmap",
+    )
+
+
 def _percent(value):
     return "not stated" if value is None else f"{value:.1f}%"

@@ -1,6 +1,6 @@
 """The charts of a dashboard, from the roll-up's queries over the accepted (public) record only."""
 
-from reporting.public_record import RECORD_DEFINITION, latest_reviewed_period, reporting_records
+from reporting.public_record import RECORD_DEFINITION, latest_reviewed_period, member_state_matrix, reporting_records
 from reports.rollup import line_trend, standing, trend
 
 from . import definitions
@@ -57,3 +57,13 @@ def line_chart(initiative, history=None):
 def completeness():
     """(chart, how it is counted): every body's reporting record over the periods, as on its page. One query."""
     return definitions.completeness_heatmap(reporting_records()), RECORD_DEFINITION
+
+
+def member_states():
+    """The Member State heatmap: each AMS's latest accepted status on each per-AMS line. Two queries."""
+    from reporting.models import MemberStateProgress
+    from workprogramme.models import MemberState
+
+    return definitions.member_state_heatmap(
+        member_state_matrix(), list(MemberState.objects.all()), dict(MemberStateProgress.Status.choices)
+    )

@@ -10,6 +10,8 @@ urlpatterns = [
     path("lines/<str:code>/progress.svg", views.line_progress, name="line_chart"),
     path("reporting/", views.reporting_completeness, name="completeness"),
     path("reporting/completeness.svg", views.completeness_chart, name="completeness_chart"),
+    path("member-states/", views.member_state_progress, name="member_states"),
+    path("member-states/progress.svg", views.member_states_chart, name="member_states_chart"),
     path("<str:code>/", views.dashboard_programme, name="programme_dashboard"),
     path("<str:code>/charts/<slug:slug>.svg", views.programme_chart, name="programme_chart"),
 ]

@@ -12,7 +12,7 @@ from reports.exports.wording import key_figures
 from workprogramme.models import Initiative, Programme
 
 from . import render as draw
-from .selectors import completeness, dashboard, line_chart
+from .selectors import completeness, dashboard, line_chart, member_states
 
 
 def _page(request, programme):
@@ -85,3 +85,18 @@ def reporting_completeness(request):
 @require_GET
 def completeness_chart(request):
     return draw.svg_response(request, completeness()[0])
+
+
+@require_GET
+def member_state_progress(request):
+    context = {
+        "programmes": Programme.objects.order_by("position"),
+        "chart": member_states(),
+        "src": reverse("charts:member_states_chart"),
+    }
+    return render(request, "charts/member_states.html", context)
+
+
+@require_GET
+def member_states_chart(request):
+    return draw.svg_response(request, member_states())

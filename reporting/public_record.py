@@ -159,6 +159,45 @@ def member_state_progress(member_state):
     return list(latest.values())
 
 
+def member_state_matrix():
+    """Every Member State's latest accepted status on every per-AMS line (and output). One query.
+
+    [MemberStateProgress] ordered as the catalogue, then by Member State, each with `.update` (public fields only).
+    """
+    from .models import MemberStateProgress
+
+    rows = (
+        MemberStateProgress.objects.filter(update__in=Update.objects.public())
+        .select_related("member_state", "update__period", "update__initiative", "update__output")
+        .only(
+            "status",
+            "update_id",
+            "member_state__code",
+            "member_state__position",
+            "update__period__code",
+            "update__period__year",
+            "update__period__half",
+            "update__initiative__code",
+            "update__initiative__title",
+            "update__initiative__position",
+            "update__output__position",
+            "update__state",
+        )
+        .order_by(
+            "update__initiative__position",
+            "update__initiative__code",
+            F("update__output__position").asc(nulls_first=True),
+            "member_state__position",
+            "-update__period__year",
+            "-update__period__half",
+        )
+    )
+    latest = OrderedDict()
+    for row in rows:
+        latest.setdefault((row.update.initiative_id, row.update.output_id, row.member_state_id), row)
+    return list(latest.values())
+
+
 # How a body's reporting record is counted; the body page says it in these words.
 RECORD_DEFINITION = (
     "For each period, the reports the body was expected to file (one per line or output it leads). "

@@ -28,6 +28,7 @@ PAGES = {
     "dashboard-awpec": "/dashboards/AWPEC/",
     "line-awpec-13": "/initiatives/AWPEC-13/",
     "reporting-completeness": "/dashboards/reporting/",
+    "member-states": "/dashboards/member-states/",
 }
 
 
