@@ -597,5 +597,111 @@ def member_state_heatmap(
     )
 
 
+def timeline(lines, *, today, start_year, end_year, statuses, title="Every line against its target year"):
+    """One row per line, grouped by area: a bar from the plan's start to the end of its target year, coloured by its
+    latest accepted status, 'overdue' after it when the year has passed; lines with no year say what they have."""
+    labels = dict(statuses)
+    groups = list(dict.fromkeys(line["group"] for line in lines))
+    values = [
+        {
+            "group": line["group"],
+            "line": line["code"],
+            "status": labels[line["status"]],
+            "start": line["start"],
+            "end": line["target_year"] + 1 if line["target_year"] else None,
+            "what": "overdue" if line["overdue"] else ("" if line["target_year"] else line["timeline_label"]),
+        }
+        for line in lines
+    ]
+    present = [key for key in STACK_ORDER if any(line["status"] == key for line in lines)]
+    x_scale = {"domain": [start_year, end_year + 2]}
+    x = {"type": "quantitative", "title": None, "scale": x_scale, "axis": {"format": "d", "tickMinStep": 1}}
+    line_axis = {"field": "line", "type": "nominal", "sort": None, "title": None}
+    today_value = round(today.year + (today.timetuple().tm_yday - 1) / 366, 2)
+    body = {
+        "data": {"values": values},
+        "facet": {
+            "row": {
+                "field": "group",
+                "type": "nominal",
+                "sort": groups,
+                "title": None,
+                "header": {"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start", "labelFontWeight": "bold"},
+            }
+        },
+        "resolve": {"scale": {"y": "independent"}},
+        "spec": {
+            "width": WIDTH - 100,
+            "height": {"step": 18},
+            "layer": [
+                {
+                    "transform": [{"filter": "datum.end != null"}],
+                    "mark": {"type": "bar", "stroke": "#333333", "strokeWidth": 0.6},
+                    "encoding": {
+                        "y": line_axis,
+                        "x": {"field": "start", **x},
+                        "x2": {"field": "end"},
+                        "color": {
+                            "field": "status",
+                            "type": "nominal",
+                            "title": "Latest accepted status",
+                            "scale": {
+                                "domain": [labels[k] for k in present],
+                                "range": [STATUS_COLOURS[k] for k in present],
+                            },
+                        },
+                        "tooltip": [{"field": "line"}, {"field": "status"}, {"field": "what"}],
+                    },
+                },
+                {
+                    "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10},
+                    "encoding": {
+                        "y": line_axis,
+                        "x": {"field": "position", **x},
+                        "text": {"field": "what"},
+                    },
+                    "transform": [{"calculate": "datum.end != null ? datum.end : datum.start", "as": "position"}],
+                },
+                {
+                    "data": {"values": [{"today": today_value}]},
+                    "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#111111"},
+                    "encoding": {"x": {"field": "today", **x}},
+                },
+            ],
+        },
+    }
+    spec = _spec(title, body)
+    del spec["width"]
+    overdue = [line["code"] for line in lines if line["overdue"]]
+    undated = [line for line in lines if not line["target_year"]]
+    summary = (
+        f"{len(lines)} lines in {len(groups)} groups, against the years {start_year} to {end_year} and today "
+        f"(dashed line, {today:%d %B %Y}). Overdue: {len(overdue)}"
+        + (f" ({', '.join(overdue)})" if overdue else "")
+        + f". Without a target year: {len(undated)}."
+        if lines
+        else "No line matches."
+    )
+    return Chart(
+        slug="timeline",
+        title=title,
+        summary=summary,
+        header=["Line", "Group", "Timeline", "Target year", "Latest accepted status", "Overdue"],
+        rows=[
+            [
+                line["code"],
+                line["group"],
+                line["timeline"] or line["timeline_label"],
+                line["target_year"] or line["timeline_label"],
+                labels[line["status"]],
+                "overdue" if line["overdue"] else "",
+            ]
+            for line in lines
+        ],
+        spec=spec,
+        kind="timeline",
+    )
+
+
 def _percent(value):
     return "not stated" if value is None else f"{value:.1f}%"

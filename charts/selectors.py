@@ -67,3 +67,47 @@ def member_states():
     return definitions.member_state_heatmap(
         member_state_matrix(), list(MemberState.objects.all()), dict(MemberStateProgress.Status.choices)
     )
+
+
+def timeline(queryset, today=None):
+    """The timeline chart of the lines in `queryset` (filtered as the initiative list is), each with its latest
+    accepted status. A fixed number of queries: the lines with their listings, and the latest period."""
+    from datetime import date
+
+    from django.db.models import CharField, Subquery
+
+    from reports.rollup import NO_REPORT, STATUS_LABELS, effective_updates
+    from workprogramme.models import CLOSED_STATUSES
+
+    today = today or date.today()
+    period = latest_reviewed_period()
+    if period is not None:
+        effective = effective_updates(period)
+        queryset = queryset.annotate(eff_status=Subquery(effective.values("status")[:1], output_field=CharField()))
+    lines = []
+    for line in queryset:
+        listing = next((lst for lst in line.listings.all() if lst.programme_id == line.programme_id), None)
+        area = (listing.area.parent or listing.area) if listing else None
+        status = getattr(line, "eff_status", None) or NO_REPORT
+        lines.append(
+            {
+                "code": line.code,
+                "programme": line.programme,
+                "area": area,
+                "group": f"{line.programme.code} · {area.title}" if area else line.programme.code,
+                "start": line.programme.start_year,
+                "target_year": line.target_year if line.timeline_kind in ("year", "years") else None,
+                "timeline": line.timeline,
+                "timeline_label": line.get_timeline_kind_display(),
+                "status": status,
+                "overdue": bool(line.target_year and line.target_year < today.year and status not in CLOSED_STATUSES),
+            }
+        )
+    lines.sort(key=lambda x: (x["programme"].position, x["area"].position if x["area"] else -1))
+    start = min((line["start"] for line in lines), default=today.year)
+    end = max(
+        [line["target_year"] or 0 for line in lines] + [line["programme"].end_year for line in lines] + [today.year]
+    )
+    return definitions.timeline(
+        lines, today=today, start_year=start, end_year=end, statuses=list(STATUS_LABELS.items())
+    )

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from reports.exports.wording import key_figures
+from workprogramme.filters import InitiativeFilter
 from workprogramme.models import Initiative, Programme
 
 from . import render as draw
-from .selectors import completeness, dashboard, line_chart, member_states
+from .selectors import completeness, dashboard, line_chart, member_states, timeline
 
 
 def _page(request, programme):
@@ -100,3 +101,28 @@ def member_state_progress(request):
 @require_GET
 def member_states_chart(request):
     return draw.svg_response(request, member_states())
+
+
+def _timeline(request):
+    filterset = InitiativeFilter(
+        request.GET or None, queryset=Initiative.objects.for_lists().order_by("position", "code")
+    )
+    return filterset, timeline(filterset.qs)
+
+
+@require_GET
+def timeline_page(request):
+    filterset, chart = _timeline(request)
+    query = request.GET.urlencode()
+    context = {
+        "programmes": Programme.objects.order_by("position"),
+        "filter": filterset,
+        "chart": chart,
+        "src": reverse("charts:timeline_chart") + (f"?{query}" if query else ""),
+    }
+    return render(request, "charts/timeline.html", context)
+
+
+@require_GET
+def timeline_chart(request):
+    return draw.svg_response(request, _timeline(request)[1])

@@ -29,6 +29,7 @@ PAGES = {
     "line-awpec-13": "/initiatives/AWPEC-13/",
     "reporting-completeness": "/dashboards/reporting/",
     "member-states": "/dashboards/member-states/",
+    "timeline-difap": "/dashboards/timeline/?programme=DIFAP",
 }
 
 
