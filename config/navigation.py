@@ -14,6 +14,7 @@ SECTIONS = (
     ("reporting", "", "reporting"),
     ("reports", "", "reports"),
     ("opendata", "", "open-data"),
+    ("charts", "", "dashboards"),
 )
 SECTION_PAGES = {
     "initiatives": "workprogramme:initiative_list",
@@ -22,6 +23,7 @@ SECTION_PAGES = {
     "reporting": "reporting:dashboard",
     "reports": "reports:report_list",
     "open-data": "opendata:index",
+    "dashboards": "charts:dashboard",
 }
 
 

@@ -54,6 +54,7 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("reports/", include("reports.urls")),
     path("open-data/", include("opendata.urls")),
+    path("dashboards/", include("charts.urls")),
     path("", include("workprogramme.urls")),
 ]
 

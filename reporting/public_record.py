@@ -167,6 +167,45 @@ def member_state_progress(member_state):
     return list(latest.values())
 
 
+def member_state_matrix():
+    """Every Member State's latest accepted status on every per-AMS line (and output). One query.
+
+    [MemberStateProgress] ordered as the catalogue, then by Member State, each with `.update` (public fields only).
+    """
+    from .models import MemberStateProgress
+
+    rows = (
+        MemberStateProgress.objects.filter(update__in=Update.objects.public())
+        .select_related("member_state", "update__period", "update__initiative", "update__output")
+        .only(
+            "status",
+            "update_id",
+            "member_state__code",
+            "member_state__position",
+            "update__period__code",
+            "update__period__year",
+            "update__period__half",
+            "update__initiative__code",
+            "update__initiative__title",
+            "update__initiative__position",
+            "update__output__position",
+            "update__state",
+        )
+        .order_by(
+            "update__initiative__position",
+            "update__initiative__code",
+            F("update__output__position").asc(nulls_first=True),
+            "member_state__position",
+            "-update__period__year",
+            "-update__period__half",
+        )
+    )
+    latest = OrderedDict()
+    for row in rows:
+        latest.setdefault((row.update.initiative_id, row.update.output_id, row.member_state_id), row)
+    return list(latest.values())
+
+
 # How a body's reporting record is counted; the body page says it in these words.
 RECORD_DEFINITION = (
     "For each period, the reports the body was expected to file (one per line or output it leads). "
@@ -178,20 +217,35 @@ RECORD_DEFINITION = (
 
 def reporting_record(body):
     """Per period (newest first): expected, on time, late, missing, counted from accepted facts only. One query."""
-    from django.db.models import Count, Exists
-
     from .models import ExpectedReport
 
+    return _records(ExpectedReport.objects.filter(body=body))
+
+
+def reporting_records():
+    """Every body's reporting record, per body and period (oldest period first), by the same count. One query."""
+    from .models import ExpectedReport
+
+    return _records(ExpectedReport.objects.all(), by_body=True)
+
+
+def _records(expected, by_body=False):
+    from django.db.models import Count, Exists
+
     accepted = Update.objects.public().filter(expected=OuterRef("pk"))
+    fields = ("period__code", "period__state", "period__deadline", "period__year", "period__half")
+    order = ("-period__year", "-period__half")
+    if by_body:
+        fields += ("body__acronym", "body__name")
+        order = ("body__acronym", "period__year", "period__half")
     return list(
-        ExpectedReport.objects.filter(body=body)
-        .annotate(accepted=Exists(accepted), accepted_late=Exists(accepted.filter(late=True)))
-        .values("period__code", "period__state", "period__deadline", "period__year", "period__half")
+        expected.annotate(accepted=Exists(accepted), accepted_late=Exists(accepted.filter(late=True)))
+        .values(*fields)
         .annotate(
             expected=Count("id"),
             on_time=Count("id", filter=Q(accepted=True, accepted_late=False)),
             late=Count("id", filter=Q(accepted_late=True)),
             missing=Count("id", filter=Q(accepted=False)),
         )
-        .order_by("-period__year", "-period__half")
+        .order_by(*order)
     )

@@ -24,6 +24,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -64,10 +66,20 @@ def _in_or_before(period):
     return Q(period__year__lt=period.year) | Q(period__year=period.year, period__half__lte=period.half)
 
 
+class _OuterPeriod:
+    """The period of the query two levels out (a Period row), for figures computed over every period at once."""
+
+    year = OuterRef(OuterRef("year"))
+    half = OuterRef(OuterRef("half"))
+
+
 def effective_updates(period, ref="pk"):
-    """Accepted updates of the line `ref` points at, in or before `period`, the effective one first."""
+    """Accepted updates of the line `ref` points at, in or before `period`, the effective one first.
+
+    Read through the public selector: the figures show only the accepted record, so dashboards may be public.
+    """
     return (
-        Update.objects.accepted()
+        Update.objects.public()
         .filter(_in_or_before(period), initiative=OuterRef(ref))
         .order_by(
             "-period__year",
@@ -88,7 +100,7 @@ def line_annotations(period, previous=None, ref="pk"):
         "eff_status": Subquery(effective.values("status")[:1], output_field=CharField()),
         "eff_progress": Subquery(effective.values("progress")[:1], output_field=IntegerField()),
         "eff_period": Subquery(effective.values("period__code")[:1], output_field=CharField()),
-        "reported_now": Exists(Update.objects.accepted().filter(initiative=OuterRef(ref), period=period)),
+        "reported_now": Exists(Update.objects.public().filter(initiative=OuterRef(ref), period=period)),
     }
     annotations["past_target"] = Case(
         When(
@@ -158,17 +170,8 @@ def compute(period, programme):
 
     totals = _figures(lines_qs.aggregate(**_metrics()), programme.code, programme.title)
 
-    # The line's listing in this programme's document places it under an area (and its priority area).
-    listings = InitiativeListing.objects.filter(programme=programme, initiative__in=scope)
-    listed = listings.annotate(**line_annotations(period, ref="initiative")).annotate(
-        top_area=Case(When(area__parent__isnull=False, then=F("area__parent_id")), default=F("area_id"))
-    )
-    areas = {a.pk: a for a in Area.objects.filter(programme=programme)}
-    by_area = [
-        _figures(row, areas[row["top_area"]].code, areas[row["top_area"]].label)
-        for row in listed.values("top_area").annotate(**_metrics()).order_by("top_area")
-    ]
-    by_area.sort(key=lambda g: next(a.position for a in areas.values() if a.code == g["key"]))
+    listed, areas = _listed(period, programme, scope)
+    by_area = _by_priority_area(listed, areas)
     by_sub_heading = _sub_headings(listed, areas)
 
     by_outcome = [
@@ -178,12 +181,7 @@ def compute(period, programme):
         .annotate(**_metrics())
         .order_by("outcome__position")
     ]
-    by_programme = [
-        _figures(row, row["programme__code"], row["programme__title"])
-        for row in lines_qs.values("programme__code", "programme__title", "programme__position")
-        .annotate(**_metrics())
-        .order_by("programme__position")
-    ]
+    by_programme = _by_programme(lines_qs)
     # Bodies that lead or implement the line; a body only consulted is not answerable for it.
     by_body = [
         _figures(row, row["body__acronym"], row["body__name"])
@@ -235,6 +233,8 @@ def compute(period, programme):
             "member_state": by_member_state,
         },
         "lines": lines,
+        "overdue_by_target_year": _overdue_by_target_year(lines_qs),
+        "trend": trend(programme, until=period),
         "completeness": _completeness(period),
         "changes": _changes(lines, previous),
         "member_state_matrix": _member_state_matrix(lines, member_states),
@@ -249,6 +249,131 @@ def compute(period, programme):
             ],
         },
     }
+
+
+def standing(period, programme=None):
+    """Where a plan (or, without one, every plan) stands at `period`, for its dashboard. Four queries.
+
+    Totals; lines by status per priority area (per programme when every plan is shown, each line once under the
+    plan that defines it); overdue lines by target year. The same functions make the progress report's figures.
+    """
+    scope = Initiative.objects.for_programme(programme) if programme else Initiative.objects.all()
+    lines_qs = scope.annotate(**line_annotations(period))
+    key, label = (programme.code, programme.title) if programme else ("ALL", "All plans")
+    totals = _figures(lines_qs.aggregate(**_metrics()), key, label)
+    groups = _by_priority_area(*_listed(period, programme, scope)) if programme else _by_programme(lines_qs)
+    return {
+        "period": {"code": period.code, "ends_on": period.ends_on.isoformat()},
+        "statuses": [[key, label] for key, label in STATUS_LABELS.items()],
+        "totals": totals,
+        "groups": groups,
+        "overdue_by_target_year": _overdue_by_target_year(lines_qs),
+    }
+
+
+def trend(programme=None, until=None):
+    """Share completed and average stated progress of a plan's lines at each period up to `until`. One query.
+
+    Each period's figures follow the rule above exactly (the line's effective update in or before that period), so
+    a period's row equals the totals of a report on it; they are computed for every period in one query.
+    """
+    scope = Initiative.objects.for_programme(programme) if programme else Initiative.objects.all()
+    effective = effective_updates(_OuterPeriod)
+    lines = scope.annotate(
+        eff_status=Subquery(effective.values("status")[:1], output_field=CharField()),
+        eff_progress=Subquery(effective.values("progress")[:1], output_field=IntegerField()),
+    )
+
+    def scalar(queryset, function, field="pk", output_field=None):
+        # A plain function, not an aggregate: one row over the lines, without a GROUP BY.
+        value = Func(F(field), function=function, output_field=output_field or IntegerField())
+        return Subquery(queryset.order_by().annotate(value=value).values("value")[:1], output_field=value.output_field)
+
+    periods = Period.objects.order_by("year", "half")
+    if until is not None:
+        periods = periods.filter(Q(year__lt=until.year) | Q(year=until.year, half__lte=until.half))
+    rows = periods.annotate(
+        lines=scalar(lines, "COUNT"),
+        completed=scalar(lines.filter(eff_status=Status.COMPLETED), "COUNT"),
+        progress_stated=scalar(lines.filter(eff_progress__isnull=False), "COUNT"),
+        avg_progress=scalar(lines, "AVG", "eff_progress", FloatField()),
+    ).values("code", "lines", "completed", "progress_stated", "avg_progress")
+    return [
+        {
+            "period": row["code"],
+            "lines": row["lines"],
+            "completed": row["completed"],
+            "completed_share": round(100 * row["completed"] / row["lines"], 1) if row["lines"] else None,
+            "progress_stated": row["progress_stated"],
+            "avg_progress": round(float(row["avg_progress"]), 1) if row["avg_progress"] is not None else None,
+        }
+        for row in rows
+    ]
+
+
+def line_trend(initiative, since, until):
+    """A line's status and stated progress at each period from `since` to `until` (under the rule above). One query."""
+    effective = effective_updates(_OuterPeriod)
+    line = Initiative.objects.filter(pk=initiative.pk)
+    rows = (
+        Period.objects.filter(Q(year__gt=since.year) | Q(year=since.year, half__gte=since.half))
+        .filter(Q(year__lt=until.year) | Q(year=until.year, half__lte=until.half))
+        .order_by("year", "half")
+        .annotate(
+            status=Subquery(line.annotate(value=Subquery(effective.values("status")[:1])).values("value")[:1]),
+            progress=Subquery(line.annotate(value=Subquery(effective.values("progress")[:1])).values("value")[:1]),
+            reported=Exists(Update.objects.public().filter(initiative=initiative, period=OuterRef("pk"))),
+        )
+        .values("code", "status", "progress", "reported")
+    )
+    return [
+        {
+            "period": row["code"],
+            "status": row["status"] or NO_REPORT,
+            "status_label": STATUS_LABELS[row["status"] or NO_REPORT],
+            "progress": row["progress"],
+            "reported": row["reported"],
+        }
+        for row in rows
+    ]
+
+
+def _listed(period, programme, scope):
+    """The lines' listings in this programme's document, which place each under an area and its priority area."""
+    listings = InitiativeListing.objects.filter(programme=programme, initiative__in=scope)
+    listed = listings.annotate(**line_annotations(period, ref="initiative")).annotate(
+        top_area=Case(When(area__parent__isnull=False, then=F("area__parent_id")), default=F("area_id"))
+    )
+    return listed, {a.pk: a for a in Area.objects.filter(programme=programme)}
+
+
+def _by_priority_area(listed, areas):
+    by_area = [
+        _figures(row, areas[row["top_area"]].code, areas[row["top_area"]].label)
+        for row in listed.values("top_area").annotate(**_metrics()).order_by("top_area")
+    ]
+    by_area.sort(key=lambda g: next(a.position for a in areas.values() if a.code == g["key"]))
+    return by_area
+
+
+def _by_programme(lines_qs):
+    return [
+        _figures(row, row["programme__code"], row["programme__title"])
+        for row in lines_qs.values("programme__code", "programme__title", "programme__position")
+        .annotate(**_metrics())
+        .order_by("programme__position")
+    ]
+
+
+def _overdue_by_target_year(lines_qs):
+    """Overdue lines (target year before the period's end year, not completed or discontinued) per target year."""
+    return [
+        _figures(row, row["target_year"], str(row["target_year"]))
+        for row in lines_qs.filter(past_target=True)
+        .values("target_year")
+        .annotate(**_metrics())
+        .order_by("target_year")
+    ]
 
 
 def _sub_headings(listed, areas):

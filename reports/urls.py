@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/publish/", views.report_publish, name="report_publish"),
     path("<int:pk>/withdraw/", views.report_withdraw, name="report_withdraw"),
     path("<int:pk>/download/<str:format>/", views.report_download, name="report_download"),
+    path("<int:pk>/charts/<slug:slug>.svg", views.report_chart, name="report_chart"),
 ]

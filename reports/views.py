@@ -5,8 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from charts import render as draw
+from charts.report import report_charts
 from publiccache.pages import public_page
 
 from . import exports, services
@@ -73,6 +76,10 @@ def report_detail(request, pk):
                 for key, heading in exports.GROUPS
             ],
             "key_figures": exports.key_figures(snapshot),
+            "charts": [
+                (chart, reverse("reports:report_chart", args=[report.pk, chart.slug]))
+                for chart in report_charts(snapshot)
+            ],
             "matrix_rows": exports.matrix_rows(snapshot),
             "areas": [(label, exports.lines_in(snapshot, code)) for code, label in exports.areas_in_order(snapshot)],
             "missing_lines": [line for line in snapshot["lines"] if not line["reported"]],
@@ -83,6 +90,16 @@ def report_detail(request, pk):
             "matrix_note": exports.MATRIX_NOTE,
         }
     return render(request, "reports/report_detail.html", context)
+
+
+def report_chart(request, pk, slug):
+    """One of the report's charts as an SVG image, to whoever may read the report."""
+    report = _report_or_404(request, pk)
+    chart = next((c for c in report_charts(report.snapshot) if c.slug == slug), None) if report.snapshot else None
+    if chart is None:
+        raise Http404("This report has no such chart.")
+    # Only those who may read the report get it, and not once it is withdrawn: no shared or stale copies.
+    return draw.svg_response(request, chart, cache_control="private, no-cache")
 
 
 def report_progress(request, pk):

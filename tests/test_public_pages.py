@@ -64,7 +64,8 @@ def test_line_page_shows_accepted_history_newest_first_ending_with_the_baseline(
 
     assert "Accepted history" in content
     assert "Handbook drafted with the regulators." in content
-    assert content.index("2026-H2") < content.index("2019-H2")  # newest first, the baseline last
+    # Newest first, the baseline last (the chart above the history reads oldest first, as time runs).
+    assert content.index('id="period-2026-H2"') < content.index('id="period-2019-H2"')
     assert "baseline, DIFAP mid-2019" in content
 
 

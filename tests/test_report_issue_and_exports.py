@@ -110,7 +110,8 @@ def test_the_pdf_carries_the_same_figures(report):
         content = pdf.read()  # through the storage: the file may not be on this machine's disk
     assert content[:5] == b"%PDF-"
     text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
-    assert "Average progress: 66.7% (3 of 5 stated)." in text and "Share completed: 20.0%." in text
+    assert "Progress stated for 3 of 5 lines (60.0%); their average progress: 66.7%." in text
+    assert "Share completed: 20.0% (1 of 5)." in text
     assert "Not reported in 2025-H2: status carried from 2025-H1" in text
 
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from charts.selectors import line_chart
 from publiccache.pages import public_page
 from reporting.forms import CorrectionForm
 from reporting.public_record import (
@@ -123,13 +124,15 @@ def initiative_detail(request, code):
         for record, previous in zip(history, [*history[1:], None], strict=True):
             delta = record.diff_against(previous, excluded_fields=["version"]).changes if previous else []
             changes.append({"record": record, "delta": delta})
+    history = accepted_history(initiative)
     return render(
         request,
         "workprogramme/initiative_detail.html",
         {
             "initiative": initiative,
             "changes": changes,
-            "accepted_history": accepted_history(initiative),
+            "accepted_history": history,
+            "progress_chart": line_chart(initiative, history),
             "overdue": initiative.is_overdue(),
             "area_kinds": Area.Kind,
             "can_set_status": can_edit_catalogue(request.user),

@@ -2,6 +2,9 @@
 
 import io
 
+from charts import render as draw
+from charts.report import report_charts
+
 from .wording import (
     CHANGE_KINDS,
     GROUP_NOTES,
@@ -89,6 +92,20 @@ def to_docx(report):
         document.add_paragraph(text, style="List Bullet")
     document.add_heading("How the figures are computed", level=2)
     document.add_paragraph(snapshot["rule"])
+
+    document.add_heading("Charts", level=1)
+    for chart in report_charts(snapshot):
+        document.add_heading(chart.title, level=2)
+        data = draw.png(chart)
+        # Drawn at 3 pixels per CSS pixel (96 per inch); never wider than the text.
+        picture = document.add_picture(io.BytesIO(data), width=Cm(min(17.0, draw.png_size(data)[0] / 3 / 96 * 2.54)))
+        # Word reads these as the picture's title and alternative text.
+        picture._inline.docPr.set("title", chart.title)
+        picture._inline.docPr.set("descr", chart.summary)
+        document.add_paragraph(chart.summary)
+        if chart.note:
+            document.add_paragraph(chart.note)
+        table(chart.header, chart.rows)
 
     # The wide tables read better across the page.
     landscape = document.add_section()

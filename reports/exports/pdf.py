@@ -1,7 +1,10 @@
-"""The PDF export: the report as issued to SEOM, with its status chart."""
+"""The PDF export: the report as issued to SEOM, with its charts."""
 
 import io
 from xml.sax.saxutils import escape
+
+from charts import render as draw
+from charts.report import report_charts
 
 from ..cells import xml_legible
 from .wording import (
@@ -12,7 +15,6 @@ from .wording import (
     MISSING_NOTE,
     MS_SHORT,
     NO_CALL,
-    STATUS_COLOURS,
     areas_in_order,
     changes_heading,
     changes_paragraphs,
@@ -25,7 +27,6 @@ from .wording import (
     period_span,
     progress_label,
     reported_label,
-    status_keys,
     summary_header,
     summary_row,
 )
@@ -123,7 +124,14 @@ def to_pdf(report):
     story += [p("Key figures", h2)] + [p("• " + text) for text in key_figures(snapshot)]
     story += [p("How the figures are computed", h2), p(snapshot["rule"])]
 
-    story += [PageBreak(), p("Summary tables", h1), p("Status of lines by priority area", h2), _status_chart(snapshot)]
+    story += [PageBreak(), p("Charts", h1)]
+    for chart in report_charts(snapshot):
+        picture = [p(chart.title, h2), _picture(chart, width), p(chart.summary, small)]
+        if chart.note:
+            picture.append(p(chart.note, small))
+        story += [KeepTogether(picture), grid(chart.header, chart.rows), Spacer(1, 0.3 * cm)]
+
+    story += [PageBreak(), p("Summary tables", h1)]
     story += [p("All lines", h2), summary_table([summary_row(snapshot, snapshot["totals"], "All lines")])]
     for key, heading in GROUPS:
         block = [p(heading, h2)]
@@ -230,35 +238,13 @@ def to_pdf(report):
     return out.getvalue()
 
 
-def _status_chart(snapshot):
-    """A stacked bar per priority area: how many of its lines are in each status."""
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
+def _picture(chart, width):
+    """The chart as a PNG drawn by the same definition as the web page's SVG, at most the frame's width."""
+    from reportlab.platypus import Image
 
-    groups = snapshot["groups"]["priority_area"]
-    keys = status_keys(snapshot)
-    drawing = Drawing(460, 220)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 40, 300, 160
-    chart.data = [[g["counts"][key] for g in groups] for key in keys]
-    chart.categoryAxis.categoryNames = [
-        f"PA{g['key'].rsplit('PA', 1)[-1]}" if "PA" in g["key"] else g["key"] for g in groups
-    ]
-    chart.categoryAxis.style = "stacked"
-    chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontSize = 8
-    chart.barWidth = 10
-    for index, key in enumerate(keys):
-        chart.bars[index].fillColor = colors.HexColor(STATUS_COLOURS[key])
-        chart.bars[index].strokeColor = None
-    drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = 360, 190
-    legend.fontSize = 8
-    legend.alignment = "right"
-    legend.colorNamePairs = [(colors.HexColor(STATUS_COLOURS[key]), label) for key, label in snapshot["statuses"]]
-    drawing.add(legend)
-    return drawing
+    data = draw.png(chart)
+    pixels_wide, pixels_high = draw.png_size(data)
+    # Drawn at 3 pixels per CSS pixel; a CSS pixel is 0.75 pt.
+    natural = pixels_wide / 3 * 0.75
+    scale = min(1.0, width / natural)
+    return Image(io.BytesIO(data), width=natural * scale, height=pixels_high / 3 * 0.75 * scale)

@@ -18,14 +18,6 @@ GROUP_NOTES = {
     "body": "Lines a body leads or implements; a line with several bodies counts under each.",
     "member_state": "Lines that name the Member State, and lines tracked for every Member State.",
 }
-STATUS_COLOURS = {
-    "not_started": "#6b7280",
-    "in_progress": "#1d4ed8",
-    "completed": "#15803d",
-    "delayed": "#b45309",
-    "discontinued": "#7f1d1d",
-    "no_report": "#d1d5db",
-}
 LINE_COLUMNS = [
     ("code", "Code"),
     ("number", "Number as printed"),
@@ -61,6 +53,17 @@ def average_label(group):
     if group["avg_progress"] is None:
         return f"not stated (0 of {group['lines']})"
     return f"{group['avg_progress']:.1f}% ({group['progress_stated']} of {group['lines']} stated)"
+
+
+def stated_progress(group):
+    """The average progress, never without how many lines stated one: an average of few reads as if of all."""
+    stated, lines = group["progress_stated"], group["lines"]
+    if not stated:
+        return f"Progress stated for 0 of {lines} lines: no average."
+    return (
+        f"Progress stated for {stated} of {lines} lines ({100 * stated / lines:.1f}%); "
+        f"their average progress: {percent(group['avg_progress'])}."
+    )
 
 
 def progress_label(line):
@@ -200,8 +203,9 @@ def key_figures(snapshot):
     counts = ", ".join(f"{totals['counts'][key]} {label.lower()}" for key, label in snapshot["statuses"])
     return [
         f"{totals['lines']} lines: {counts}.",
-        f"Share completed: {percent(totals['completed_share'])}.",
-        f"Average progress: {average_label(totals)}.",
+        f"Share completed: {percent(totals['completed_share'])} "
+        f"({totals['counts']['completed']} of {totals['lines']}).",
+        stated_progress(totals),
         f"Overdue (target year passed, not completed): {totals['overdue']}.",
         f"Not reported in {period}: {totals['not_reported']}.",
     ]

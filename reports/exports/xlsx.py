@@ -2,6 +2,9 @@
 
 import io
 
+from charts.definitions import TREND_SERIES
+from charts.report import report_charts
+
 from ..cells import spreadsheet_cell
 from .wording import (
     CHANGE_KINDS,
@@ -91,6 +94,8 @@ def to_xlsx(report):
         summary.column_dimensions[get_column_letter(index)].width = 13
     summary.column_dimensions["J"].width = 24
 
+    _charts_sheet(book.create_sheet("Charts"), report_charts(snapshot))
+
     completeness = book.create_sheet("Completeness")
     table(
         completeness,
@@ -153,3 +158,56 @@ def to_xlsx(report):
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _charts_sheet(sheet, charts):
+    """Each chart's numbers as a table of numbers, with Excel's own chart of them beside it."""
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.styles import Font
+
+    dashes = ["solid", "dash", "sysDot"]
+    markers = [shape.replace("triangle-up", "triangle") for _, _, _, shape in TREND_SERIES]
+    row = 1
+    for chart in charts:
+        sheet.cell(row=row, column=1, value=spreadsheet_cell(chart.title)).font = Font(bold=True, size=12)
+        for column, heading in enumerate(chart.header, start=1):
+            sheet.cell(row=row + 1, column=column, value=spreadsheet_cell(heading)).font = Font(bold=True)
+        first = row + 2
+        for offset, values in enumerate(chart.values):
+            for index, value in enumerate(values):
+                percent = index in chart.percent_columns
+                cell = sheet.cell(
+                    row=first + offset,
+                    column=index + 1,
+                    value=value / 100 if percent and value is not None else spreadsheet_cell(value),
+                )
+                if percent:
+                    cell.number_format = "0.0%"
+        last = first + max(len(chart.values), 1) - 1
+        if chart.kind == "line":
+            drawing = LineChart()
+            drawing.y_axis.number_format = "0%"
+            drawing.y_axis.scaling.min, drawing.y_axis.scaling.max = 0, 1
+        else:
+            drawing = BarChart()
+            drawing.type = chart.kind
+            drawing.grouping, drawing.overlap = "stacked", 100
+        for index, column in enumerate(chart.series):
+            data = Reference(sheet, min_col=column + 1, min_row=first - 1, max_row=last)
+            drawing.add_data(data, titles_from_data=True)
+            series = drawing.series[-1]
+            colour = chart.colours[index].lstrip("#")
+            if chart.kind == "line":
+                series.graphicalProperties.line.solidFill = colour
+                series.graphicalProperties.line.dashStyle = dashes[index]
+                series.marker.symbol = markers[index]
+            else:
+                series.graphicalProperties.solidFill = colour
+                series.graphicalProperties.line.solidFill = "333333"
+        drawing.set_categories(Reference(sheet, min_col=1, min_row=first, max_row=last))
+        drawing.title = chart.title
+        drawing.width, drawing.height = 18, 9
+        sheet.add_chart(drawing, f"J{row}")
+        # Room for the drawing (about 18 rows) before the next table.
+        row = max(last + 3, row + 20)
+    sheet.column_dimensions["A"].width = 40

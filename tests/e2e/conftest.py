@@ -18,6 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# The running site's environment (its database), for tests that prepare data with manage.py beside the browser.
+SITE_ENV = {}
 
 
 def _free_port():
@@ -53,6 +55,7 @@ def site_env(tmp_path_factory):
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
     }
     env.pop("CELERY_BROKER_URL", None)  # emails are sent in-process (console backend)
+    SITE_ENV.update(env)
     manage = [sys.executable, "manage.py"]
     for command in (
         ["migrate", "--noinput"],
