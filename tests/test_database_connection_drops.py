@@ -91,6 +91,8 @@ def connections_of_the_site():
 @pytest.fixture
 def site(settings):
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    # The drill is about the database connection: a page served from the public cache would not touch it.
+    settings.PUBLIC_CACHE_SECONDS = 0
     running = Site()
     running.thread.start()
     yield running
