@@ -57,7 +57,12 @@ INSTALLED_APPS = [
     "idempotency",
     "outbox",
 ]
-INSTALLED_APPS += ["axes", "csp", "backup"]  # login lockout; Content-Security-Policy header; backup and restore
+INSTALLED_APPS += [
+    "axes",
+    "csp",
+    "backup",
+    "benchmark",
+]  # login lockout; Content-Security-Policy header; backup and restore; scale data and `make bench`
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
