@@ -72,7 +72,7 @@ def generate(scale, *, log=print):
     """Write scale N's synthetic rows into a database holding the real catalogue; returns counts of rows added."""
     if scale < 1:
         raise ValueError("The scale is a whole number from 1.")
-    if Body.objects.filter(acronym__startswith=BODY_MARK).exists() or Period.objects.count() > 3:
+    if Body.objects.filter(acronym__startswith=BODY_MARK).exists() or Period.objects.count() >= PERIODS:
         raise AlreadyGenerated("This database already holds synthetic data: generate into a freshly loaded one.")
     if not Initiative.objects.exists():
         raise AlreadyGenerated("The catalogue is not loaded: run `make setup` (or `make load demo`) first.")
