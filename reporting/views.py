@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from workprogramme.concurrency import Conflict, StaleEdit
+from workprogramme.filters import choices
 from workprogramme.models import Body, Initiative, Output
 
 from . import permissions, services, spreadsheets
@@ -23,6 +24,7 @@ MATRIX_SHOWN = 25
 BODIES_PER_PAGE = 50
 EXPECTED_PER_PAGE = 200
 UNASSIGNED_SHOWN = 50
+UPDATES_PER_PAGE = 100
 
 
 def _update_or_404(pk):
@@ -141,10 +143,24 @@ def update_list(request):
     filterset = UpdateFilter(
         request.GET or None,
         queryset=Update.objects.select_related("period", "initiative", "output", "body", "author").order_by(
-            "-period__year", "-period__half", "initiative__position"
+            "-period__year", "-period__half", "initiative__position", "pk"
         ),
     )
-    return render(request, "reporting/update_list.html", {"filter": filterset, "updates": filterset.qs[:500]})
+    page = Paginator(filterset.qs, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "reporting/update_list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+def update_filter_choices(request, name):
+    """What a search-as-you-type filter of the update list accepts, matching ?q=."""
+    found = choices(UpdateFilter, name, request.GET.get("q", ""))
+    if found is None:
+        raise Http404("No such filter.")
+    return JsonResponse({"results": found})
 
 
 @login_required

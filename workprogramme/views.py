@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from reporting.public_record import (
 )
 
 from .concurrency import StaleEdit
-from .filters import InitiativeFilter
+from .filters import InitiativeFilter, choices
 from .models import Area, Body, Initiative, InitiativeListing, MemberState, OutcomeListing, Programme, Status
 from .services import can_edit_catalogue, initiative_set_status
 
@@ -106,6 +107,14 @@ def initiative_list(request):
             "status_choices": Status.choices,
         },
     )
+
+
+def initiative_filter_choices(request, name):
+    """What a search-as-you-type filter of the initiative list accepts, matching ?q= (public, as the list is)."""
+    found = choices(InitiativeFilter, name, request.GET.get("q", ""))
+    if found is None:
+        raise Http404("No such filter.")
+    return JsonResponse({"results": found})
 
 
 def initiative_detail(request, code):
