@@ -40,3 +40,17 @@ def test_a_larger_plan_shows_each_areas_first_lines_and_links_to_the_rest(client
     assert f"/initiatives/?programme=DIFAP&amp;area={area.code}" in content
     listed = client.get(f"/initiatives/?programme=DIFAP&area={area.code}").content.decode()
     assert all(code in listed for code in codes)
+
+
+def test_the_body_list_pages_its_bodies(client, monkeypatch):
+    from workprogramme.models import Body
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    acronyms = list(Body.objects.order_by("acronym").values_list("acronym", flat=True))
+
+    first = client.get("/bodies/").content.decode()
+    second = client.get("/bodies/?page=2").content.decode()
+
+    assert f"Bodies 1–5 of {len(acronyms)}" in first
+    assert all(f">{a}</a>" in first for a in acronyms[:5]) and f">{acronyms[5]}</a>" not in first
+    assert f">{acronyms[5]}</a>" in second

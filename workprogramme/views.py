@@ -173,8 +173,9 @@ def member_state_detail(request, code):
 
 
 def body_list(request):
-    bodies = Body.objects.annotate(lines=Count("responsibilities__initiative", distinct=True))
-    return render(request, "workprogramme/body_list.html", {"bodies": bodies})
+    bodies = Body.objects.annotate(lines=Count("responsibilities__initiative", distinct=True)).order_by("acronym")
+    page = Paginator(bodies, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "workprogramme/body_list.html", {"bodies": page, "page": page})
 
 
 def body_detail(request, acronym):
