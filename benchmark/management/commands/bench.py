@@ -86,14 +86,24 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=40)
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
         parser.add_argument("--fresh", action="store_true", help="Make the scale databases again.")
+        parser.add_argument(
+            "--reuse", action="store_true", help="Keep the figures of scales measured by an earlier, unfinished run."
+        )
 
-    def handle(self, *args, scales, runs, load_seconds, clients, output, fresh, **options):
+    def handle(self, *args, scales, runs, load_seconds, clients, output, fresh, reuse, **options):
         scales = [int(s) for s in scales.split(",")]
         started = time.monotonic()
-        results = {}
+        # Each scale's figures are kept as soon as measured, so that a run cut short is resumed with --reuse.
+        kept = Path(settings.BASE_DIR) / "var" / "bench-results.json"
+        kept.parent.mkdir(exist_ok=True)
+        results = {int(k): v for k, v in json.loads(kept.read_text()).items()} if reuse and kept.exists() else {}
         # DEBUG off serves static files from their manifest: write it for the files as they are now.
         run(["collectstatic", "--noinput"], environment(database_url("postgres")))
         for scale in scales:
+            if scale in results:
+                self.say(f"\n== {scale}x: figures kept from the earlier run")
+                self.print_scale(scale, results[scale])
+                continue
             url = self.prepare(scale, fresh)
             env = environment(url)
             self.say(f"\n== {scale}x: pages and endpoints, {runs} requests each, interleaved")
@@ -103,6 +113,7 @@ class Command(BaseCommand):
                 self.say(f"   report: roll-up and {format}")
                 reports[format], reports[format]["peak_mb"] = measure(["--report", format], env)
             results[scale] = {"pages": pages, "reports": reports}
+            kept.write_text(json.dumps(results))
             self.print_scale(scale, results[scale])
         largest = max(scales)
         self.say(f"\n== load test at {largest}x: {clients} clients for {load_seconds} s, filing and reading")
@@ -210,16 +221,28 @@ class Command(BaseCommand):
     def wait_for(base):
         for _ in range(120):
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                urllib.request.urlopen(f"{base}/healthz", timeout=10)
                 return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.5)
             except urllib.error.HTTPError:
                 return  # answering, if not healthy (no broker): enough to start
+            except OSError:  # not listening yet, or too busy starting to answer
+                time.sleep(0.5)
         raise CommandError("gunicorn did not start")
 
+    def patiently(self, base, token, path):
+        """A set-up call, tried again while the freshly started workers warm up."""
+        for attempt in range(5):
+            try:
+                status, answer = self.call(base, token, path)
+                if status == 200:
+                    return json.loads(answer)
+            except OSError:
+                pass
+            time.sleep(2 * (attempt + 1))
+        raise CommandError(f"{path} did not answer")
+
     def hammer(self, base, tokens, reporters, clients, seconds):
-        period = json.loads(self.call(base, tokens[reporters[0]], "/api/v1/periods/?state=open")[1])["results"][0]
+        period = self.patiently(base, tokens[reporters[0]], "/api/v1/periods/?state=open")["results"][0]
         code = period["code"]
         lock = threading.Lock()
         tally = {"requests": 0, "errors": 0, "by_status": {}, "created": [], "latency_ms": []}
@@ -228,12 +251,10 @@ class Command(BaseCommand):
         def client(i):
             reporter = reporters[(i // 2) % len(reporters)]
             token, rng = tokens[reporter], random.Random(reporter)  # the pair shares its choices: they collide
-            owed = json.loads(
-                self.call(
-                    base,
-                    token,
-                    f"/api/v1/expected-reports/?period={code}&body={reporter.upper()}&received=false&page_size=500",
-                )[1]
+            owed = self.patiently(
+                base,
+                token,
+                f"/api/v1/expected-reports/?period={code}&body={reporter.upper()}&received=false&page_size=500",
             )["results"]
             rng.shuffle(owed)
             while time.monotonic() < stop:
@@ -323,7 +344,8 @@ class Command(BaseCommand):
                 }
             )
         full = large["reports"]["all"]
-        report_s = full["rollup_s"] + sum(full[f"{f}_s"] for f in ("pdf", "docx", "xlsx", "csv"))
+        # The roll-up once, and each format as timed in its own process (the all-in-one run gives the peak memory).
+        report_s = full["rollup_s"] + sum(large["reports"][f][f"{f}_s"] for f in ("pdf", "docx", "xlsx", "csv"))
         linear = {}
         for format in ("pdf", "docx", "xlsx", "csv"):
             first, last = (results[s]["reports"][format] for s in (min(scales), max(scales)))
@@ -424,13 +446,17 @@ class Command(BaseCommand):
                 f"Report ({full['lines']} lines): roll-up {full['rollup_s']:.2f} s; "
                 + "; ".join(
                     f"{f.upper()} {result['reports'][f][f + '_s']:.2f} s, "
-                    f"{result['reports'][f][f + '_bytes'] / 1024:.0f} KB, peak {result['reports'][f]['peak_mb']:.0f} MB"
+                    f"{self.kb(result['reports'][f][f + '_bytes'])}, peak {result['reports'][f]['peak_mb']:.0f} MB"
                     for f in ("pdf", "docx", "xlsx", "csv")
                 )
                 + f". All four in one process: peak {full['peak_mb']:.0f} MB.",
                 "",
             ]
         return "\n".join(lines)
+
+    @staticmethod
+    def kb(size):
+        return f"{size / 1024:.0f} KB" if size is not None else "size not kept"
 
     @staticmethod
     def machine():
