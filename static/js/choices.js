@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var pending = new WeakMap();
+  var latest = new WeakMap();  // the last request per box: an earlier answer arriving late is dropped
 
   function suggest(input) {
     var form = input.form;
@@ -12,9 +13,12 @@
     var url = new URL(form.dataset.choicesUrl.replace(/_\/$/, encodeURIComponent(input.dataset.choices) + "/"),
                       window.location.href);
     url.searchParams.set("q", input.value);
+    var asked = url.toString();
+    latest.set(input, asked);
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : { results: [] }; })
       .then(function (data) {
+        if (latest.get(input) !== asked) return;
         list.replaceChildren.apply(list, data.results.map(function (choice) {
           var option = document.createElement("option");
           option.value = choice.value;
