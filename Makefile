@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Parallel test workers (pytest-xdist): one per core by default.
 TEST_WORKERS ?= auto
 
-.PHONY: install setup run test lint format migrations-check load demo worker beat browsers clean backup restore
+.PHONY: install setup run test lint format migrations-check load demo worker beat browsers clean backup restore bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,13 @@ restore: install .env
 	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/<folder> CONFIRM=1"; exit 2; }
 	@test "$(CONFIRM)" = 1 || { echo "Restoring REPLACES the database named by DATABASE_URL with $(FILE); add CONFIRM=1 to go ahead."; exit 2; }
 	$(PY) manage.py restore "$(FILE)" --confirm
+
+# Pages, endpoints, report builds and a load test at 1x, 10x and 100x the real data (PostgreSQL: DATABASE_URL names
+# the server; each scale gets its own database, asean_bench_<N>, made once). Prints every goal of issue 16 with
+# pass/short and writes docs/benchmarks.md. Slow (the first run makes 100x: minutes); CI does not run it.
+BENCH_SCALES ?= 1,10,100
+bench: install .env
+	nice -n 10 $(PY) manage.py bench --scales $(BENCH_SCALES) $(BENCH_ARGS)
 
 # Writes requirements.lock from what is installed: run after changing dependencies in pyproject.toml.
 lock: $(PY)

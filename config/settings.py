@@ -61,7 +61,12 @@ INSTALLED_APPS = [
     "outbox",
     "publiccache",
 ]
-INSTALLED_APPS += ["axes", "csp", "backup"]  # login lockout; Content-Security-Policy header; backup and restore
+INSTALLED_APPS += [
+    "axes",
+    "csp",
+    "backup",
+    "benchmark",
+]  # login lockout; Content-Security-Policy header; backup and restore; scale data and `make bench`
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -10,8 +10,12 @@ from .models import Period, Update
 
 class UpdateFilter(StrictFilterSet):
     period = CodeFilter(queryset=Period.objects.all(), to_field_name="code", label="Period")
-    body = CodeFilter(queryset=Body.objects.all(), to_field_name="acronym", label="Body")
-    initiative = CodeFilter(queryset=Initiative.objects.all(), to_field_name="code", label="Initiative")
+    body = CodeFilter(
+        queryset=Body.objects.all(), to_field_name="acronym", label="Body", search_fields=("acronym", "name")
+    )
+    initiative = CodeFilter(
+        queryset=Initiative.objects.all(), to_field_name="code", label="Initiative", search_fields=("code", "title")
+    )
     status = django_filters.ChoiceFilter(choices=Status.choices)
     state = django_filters.ChoiceFilter(choices=Update.State.choices)
 

@@ -299,11 +299,10 @@ def update_create(*, user, period, initiative, body, values, output=None, member
         raise ValidationError({"output": f"That output does not belong to {initiative.code}."})
     existing = Update.objects.filter(period=period, initiative=initiative, output=output, body=body).first()
     if existing:
-        raise ValidationError(
-            {
-                "__all__": f"{body} already has an update on this line for {period} ({existing.get_state_display()}): "
-                "edit that one instead."
-            }
+        # A conflict with what is stored, not a fault of the filing: the API answers 409, as for the race below.
+        raise Conflict(
+            f"{body} already has an update on this line for {period} ({existing.get_state_display()}): "
+            "edit that one instead."
         )
     values = _clean_values({k: values.get(k) for k in UPDATE_FIELDS})
     validate_update(period=period, initiative=initiative, values=values, member_states=member_states)
@@ -930,11 +929,16 @@ def load_baseline(records):
 
 
 class BulkRejected(Exception):
-    """At least one item of a bulk filing was refused; nothing of the filing was saved."""
+    """At least one item of a bulk filing was refused; nothing of the filing was saved.
 
-    def __init__(self, errors):
+    `conflict` is true when every refusal came from other requests (a line filed or submitted meanwhile, an update
+    saved since it was read): the filing itself was sound, so the API answers 409 rather than 400.
+    """
+
+    def __init__(self, errors, *, conflict=False):
         super().__init__(f"{len(errors)} item(s) refused; nothing was saved.")
         self.errors = errors  # [{"index": i, "errors": {field: [messages]}}]
+        self.conflict = conflict
 
 
 def _error_dict(error):
@@ -956,11 +960,14 @@ def bulk_file(*, user, period, body, items, submit=True):
     Returns the updates; raises BulkRejected with every item's errors when any item is refused.
     """
     _check_period_takes_filings(period)
-    updates, errors = [], []
+    updates, errors, conflicts = {}, [], 0
     seen = set()
-    for index, item in enumerate(items):
+    # Lines are written in one fixed order, whatever the order of the filing: two filings listing the same lines in
+    # crossing orders would otherwise each hold one line's insert while waiting for the other's (a deadlock).
+    in_lock_order = sorted(enumerate(items), key=lambda pair: _line_key(pair[1]))
+    for index, item in in_lock_order:
         initiative, output = item["initiative"], item.get("output")
-        key = (initiative.pk, output.pk if output else None)
+        key = _line_key(item)
         try:
             if key in seen:
                 raise ValidationError({"initiative": "This line appears twice in the filing."})
@@ -979,7 +986,7 @@ def bulk_file(*, user, period, body, items, submit=True):
                         submit=submit,
                     )
                 elif not existing.is_editable:
-                    raise ValidationError(
+                    raise WrongState(
                         {
                             "__all__": f"{body}'s update on this line is already {existing.get_state_display().lower()}"
                             " (withdraw a submitted one to change it); retry with the same Idempotency-Key to repeat"
@@ -995,10 +1002,16 @@ def bulk_file(*, user, period, body, items, submit=True):
                         member_states=item.get("member_states"),
                         submit=submit,
                     )
-            updates.append(update)
+            updates[index] = update
         except (ValidationError, PermissionDenied, StaleEdit, Conflict) as error:
             # A line filed by another request meanwhile is this item's refusal: the spreadsheet names its row.
             errors.append({"index": index, "errors": _error_dict(error)})
+            conflicts += isinstance(error, (WrongState, StaleEdit, Conflict))
     if errors:
-        raise BulkRejected(errors)
-    return updates
+        raise BulkRejected(sorted(errors, key=lambda e: e["index"]), conflict=conflicts == len(errors))
+    return [updates[index] for index in sorted(updates)]
+
+
+def _line_key(item):
+    output = item.get("output")
+    return (item["initiative"].pk, output.pk if output else 0)

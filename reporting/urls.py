@@ -13,6 +13,7 @@ urlpatterns = [
     path("updates/", views.update_list, name="update_list"),
     path("updates/new/", views.update_create, name="update_create"),
     path("updates/accept/", views.accept_many, name="accept_many"),
+    path("updates/choices/<str:name>/", views.update_filter_choices, name="update_filter_choices"),
     path("updates/<int:pk>/", views.update_detail, name="update_detail"),
     path("updates/<int:pk>/edit/", views.update_edit, name="update_edit"),
     path("updates/<int:pk>/comments/", views.comment_add, name="comment_add"),

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from workprogramme.concurrency import Conflict, StaleEdit
+from workprogramme.filters import choices
 from workprogramme.models import Body, Initiative, Output
 
 from . import notifications, permissions, review, services, spreadsheets
@@ -16,6 +18,14 @@ from .forms import CommentForm, DisclosureForm, EvidenceFileForm, EvidenceLinkFo
 from .models import Comment, Evidence, ExpectedReport, Period, Update
 
 HIDDEN_IN_HISTORY = ["version", "updated_at"]  # bookkeeping, not content
+
+# Pages stay the same size however many lines and bodies there are: they show this much and link to the rest.
+QUEUE_SHOWN = 50
+MATRIX_SHOWN = 25
+BODIES_PER_PAGE = 50
+EXPECTED_PER_PAGE = 200
+UNASSIGNED_SHOWN = 50
+UPDATES_PER_PAGE = 100
 
 
 def _update_or_404(pk):
@@ -44,13 +54,17 @@ def dashboard(request):
         context["owed"] = owed
         context["owed_done"] = sum(1 for e in owed if e.received)
     if permissions.is_reviewer(user):
-        context["queue"] = (
-            Update.objects.awaiting_review()
-            .select_related("period", "initiative", "output", "body", "author")
-            .order_by("submitted_at")
-        )
+        # The oldest first, a page's worth: the rest is one link away, in the filtered list of all updates.
+        waiting = Update.objects.awaiting_review()
+        context["queue"] = waiting.select_related("period", "initiative", "output", "body", "author").order_by(
+            "submitted_at", "pk"
+        )[:QUEUE_SHOWN]
+        context["queue_total"] = waiting.count()
     if period and (permissions.is_secretariat(user) or permissions.is_reviewer(user)):
-        context["matrix"] = ExpectedReport.objects.filter(period=period).matrix()
+        # The bodies that owe most; the period's page has every body.
+        matrix = ExpectedReport.objects.filter(period=period).matrix()
+        context["matrix"] = matrix[:MATRIX_SHOWN]
+        context["matrix_bodies"] = ExpectedReport.objects.filter(period=period).values("body").distinct().count()
     return render(request, "reporting/dashboard.html", context)
 
 
@@ -72,22 +86,37 @@ def period_list(request):
 
 @login_required
 def period_detail(request, code):
+    """A period's expected-versus-received matrix and every expected report, a page of bodies at a time."""
     period = get_object_or_404(Period, code=code)
+    in_period = ExpectedReport.objects.filter(period=period)
+    body = None
+    if request.GET.get("body"):
+        body = get_object_or_404(Body, acronym=request.GET["body"])
+    matrix = Paginator(in_period.matrix(), BODIES_PER_PAGE).get_page(request.GET.get("bodies"))
     expected = (
-        ExpectedReport.objects.filter(period=period)
+        (in_period.filter(body=body) if body else in_period)
         .with_receipt()
         .select_related("initiative", "output", "body")
-        .order_by("body__acronym", "initiative__position", "output__position")
+        .order_by("body__acronym", "initiative__position", "output__position", "pk")
     )
+    expected = Paginator(expected, EXPECTED_PER_PAGE).get_page(request.GET.get("page"))
     unassigned = Initiative.objects.open().unassigned() if period.takes_filings else Initiative.objects.none()
     return render(
         request,
         "reporting/period_detail.html",
         {
             "period": period,
-            "matrix": ExpectedReport.objects.filter(period=period).matrix(),
+            "matrix": matrix,
+            "matrix_totals": in_period.with_receipt().aggregate(
+                expected=Count("id"),
+                on_time=Count("id", filter=Q(received=True, received_late=False)),
+                late=Count("id", filter=Q(received_late=True)),
+                missing=Count("id", filter=Q(received=False)),
+            ),
+            "body": body,
             "expected": expected,
-            "unassigned": unassigned,
+            "unassigned": unassigned[:UNASSIGNED_SHOWN],
+            "unassigned_total": unassigned.count(),
             "reasons": Update.objects.in_period(period).exclude(state=Update.State.DRAFT).reasons(),
             "can_manage": permissions.is_secretariat(request.user),
             "outstanding": services.period_outstanding(period) if period.state == Period.State.OPEN else None,
@@ -159,10 +188,24 @@ def update_list(request):
     filterset = UpdateFilter(
         request.GET or None,
         queryset=Update.objects.select_related("period", "initiative", "output", "body", "author").order_by(
-            "-period__year", "-period__half", "initiative__position"
+            "-period__year", "-period__half", "initiative__position", "pk"
         ),
     )
-    return render(request, "reporting/update_list.html", {"filter": filterset, "updates": filterset.qs[:500]})
+    page = Paginator(filterset.qs, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "reporting/update_list.html", {"filter": filterset, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+def update_filter_choices(request, name):
+    """What a search-as-you-type filter of the update list accepts, matching ?q=."""
+    found = choices(UpdateFilter, name, request.GET.get("q", ""))
+    if found is None:
+        raise Http404("No such filter.")
+    return JsonResponse({"results": found})
 
 
 @login_required

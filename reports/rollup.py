@@ -13,9 +13,14 @@ The rules (docs/decisions/0002-progress-report-roll-up.md):
    progress = unweighted mean of the lines' stated progress (each stated line weighs 1/n), overdue = target year
    before the period's end year and not completed or discontinued. A group is never a mean of sub-group means.
 
-Figures are computed by the database: one annotated query per table, whatever the number of lines.
+One annotated query gives every line's facts (its effective update, found by the database); the groups' figures
+are tallied from those rows, so the roll-up takes a fixed number of queries and time linear in the lines.
 """
 
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
@@ -136,6 +141,20 @@ def _metrics(base=None, prefix=""):
     return {prefix + name: value for name, value in metrics.items()}
 
 
+def _tally(lines):
+    """The figures of a group from its lines' facts (the annotations of `line_annotations`): the rule, once."""
+    stated = [line.eff_progress for line in lines if line.eff_progress is not None]
+    tally = {
+        "lines": len(lines),
+        "not_reported": sum(1 for line in lines if not line.reported_now),
+        "overdue": sum(1 for line in lines if line.past_target),
+        "progress_stated": len(stated),
+        "avg_progress": sum(stated) / len(stated) if stated else None,
+        NO_REPORT: sum(1 for line in lines if line.eff_status is None),
+    }
+    return tally | {status: sum(1 for line in lines if line.eff_status == status) for status, _ in STATUSES}
+
+
 def _figures(row, key, label, prefix=""):
     """One table row of a group, in the form every page and export reads."""
     lines = row[prefix + "lines"] or 0
@@ -162,55 +181,102 @@ def previous_period(period):
     )
 
 
+@contextmanager
+def _without_jit():
+    """Run the per-line query without PostgreSQL's JIT compiler.
+
+    Its correlated subqueries (the effective update, per line) make the planner's cost estimate pass
+    `jit_above_cost` once the catalogue is a few times the real one, and PostgreSQL then spends longer compiling
+    the query than running it: 21 s of compilation at 10x the real data, for a query that runs in well under a
+    second without (docs/benchmarks.md). `SET LOCAL` holds for this transaction only.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def compute(period, programme):
-    """The frozen figures of a progress report on `programme` for `period`, as JSON-ready data."""
+    """The frozen figures of a progress report on `programme` for `period`, as JSON-ready data.
+
+    One query gives every line with its facts for the period (effective status and progress, reported or not,
+    overdue); every group's figures are then tallied from those rows by the same rule (`_tally`), so the work grows
+    with the number of lines, not with lines times groups.
+    """
     previous = previous_period(period)
     scope = Initiative.objects.for_programme(programme)
     lines_qs = scope.annotate(**line_annotations(period, previous)).order_by("position", "code")
+    with _without_jit():
+        lines_in_order = list(
+            lines_qs.select_related("programme", "outcome").prefetch_related("responsibilities__body", "listings__area")
+        )
 
-    totals = _figures(lines_qs.aggregate(**_metrics()), programme.code, programme.title)
+    totals = _figures(_tally(lines_in_order), programme.code, programme.title)
 
-    listed, areas = _listed(period, programme, scope)
-    by_area = _by_priority_area(listed, areas)
-    by_sub_heading = _sub_headings(listed, areas)
-
-    by_outcome = [
-        _figures(row, row["outcome__code"], row["outcome__title"])
-        for row in lines_qs.filter(outcome__isnull=False)
-        .values("outcome__code", "outcome__title", "outcome__position")
-        .annotate(**_metrics())
-        .order_by("outcome__position")
+    # The line's listing in this programme's document places it under an area (and its priority area).
+    areas = {a.pk: a for a in Area.objects.filter(programme=programme)}
+    in_area, in_sub_heading = defaultdict(list), defaultdict(list)
+    for line in lines_in_order:
+        for listing in line.listings.all():
+            if listing.programme_id != programme.pk:
+                continue
+            area = areas[listing.area_id]
+            in_area[area.parent_id or area.pk].append(line)
+            if area.kind == Area.Kind.SUB_HEADING:
+                in_sub_heading[area.pk].append(line)
+    by_area = [
+        _figures(_tally(lines), areas[pk].code, areas[pk].label)
+        for pk, lines in sorted(in_area.items(), key=lambda kv: (areas[kv[0]].position, kv[0]))
     ]
-    by_programme = _by_programme(lines_qs)
+    by_sub_heading = _sub_headings(in_sub_heading, areas)
+
+    outcomes, in_outcome = {}, defaultdict(list)
+    for line in lines_in_order:
+        if line.outcome_id:
+            outcomes[line.outcome_id] = line.outcome
+            in_outcome[line.outcome_id].append(line)
+    by_outcome = [
+        _figures(_tally(in_outcome[pk]), outcome.code, outcome.title)
+        for pk, outcome in sorted(outcomes.items(), key=lambda kv: (kv[1].position, kv[1].code))
+    ]
+    programmes, in_programme = {}, defaultdict(list)
+    for line in lines_in_order:
+        programmes[line.programme_id] = line.programme
+        in_programme[line.programme_id].append(line)
+    by_programme = [
+        _figures(_tally(in_programme[pk]), p.code, p.title)
+        for pk, p in sorted(programmes.items(), key=lambda kv: (kv[1].position, kv[1].code))
+    ]
     # Bodies that lead or implement the line; a body only consulted is not answerable for it.
+    bodies, of_body = {}, defaultdict(list)
+    for line in lines_in_order:
+        for responsibility in line.responsibilities.all():
+            if responsibility.role != Responsibility.Role.CONSULTED:
+                bodies[responsibility.body_id] = responsibility.body
+                of_body[responsibility.body_id].append(line)
     by_body = [
-        _figures(row, row["body__acronym"], row["body__name"])
-        for row in Responsibility.objects.filter(initiative__in=scope)
-        .exclude(role=Responsibility.Role.CONSULTED)
-        .annotate(**line_annotations(period, ref="initiative"))
-        .values("body__acronym", "body__name")
-        .annotate(**_metrics())
-        .order_by("body__acronym")
+        _figures(_tally(of_body[pk]), body.acronym, body.name)
+        for pk, body in sorted(bodies.items(), key=lambda kv: kv[1].acronym)
     ]
 
     member_states = list(MemberState.objects.all())
     # A Member State's lines: those that name it, and those tracked for every Member State.
-    named = Initiative.member_states.through.objects.filter(initiative=OuterRef("pk"))
-    with_named = lines_qs.annotate(
-        **{f"named_{ms.code}": Exists(named.filter(memberstate=ms.pk)) for ms in member_states}
+    named = set(
+        Initiative.member_states.through.objects.filter(initiative__in=scope).values_list(
+            "initiative_id", "memberstate_id"
+        )
     )
-    ms_row = with_named.aggregate(
-        **{
-            name: value
-            for ms in member_states
-            for name, value in _metrics(
-                Q(per_member_state=True) | Q(**{f"named_{ms.code}": True}), prefix=f"{ms.code}__"
-            ).items()
-        }
-    )
-    by_member_state = [_figures(ms_row, ms.code, ms.name, prefix=f"{ms.code}__") for ms in member_states]
+    by_member_state = [
+        _figures(
+            _tally([line for line in lines_in_order if line.per_member_state or (line.pk, ms.pk) in named]),
+            ms.code,
+            ms.name,
+        )
+        for ms in member_states
+    ]
 
-    lines = _line_rows(lines_qs, programme, previous)
+    lines = _line_rows(lines_in_order, programme, previous)
     return {
         "computed_at": timezone.now().isoformat(timespec="seconds"),
         "programme": {"code": programme.code, "title": programme.title},
@@ -376,27 +442,18 @@ def _overdue_by_target_year(lines_qs):
     ]
 
 
-def _sub_headings(listed, areas):
-    rows = (
-        listed.filter(area__kind=Area.Kind.SUB_HEADING)
-        .values("area", "area__position")
-        .annotate(**_metrics())
-        .order_by("area__position")
-    )
+def _sub_headings(in_sub_heading, areas):
     result = []
-    for row in rows:
-        area = areas[row["area"]]
+    for pk in sorted(in_sub_heading, key=lambda pk: (areas[pk].position, pk)):
+        area = areas[pk]
         parent = areas.get(area.parent_id)
         label = f"{parent.label}: {area.title}" if parent else area.title
-        result.append(_figures(row, area.code, label))
+        result.append(_figures(_tally(in_sub_heading[pk]), area.code, label))
     return result
 
 
-def _line_rows(lines_qs, programme, previous):
-    """One row per line for the tables; the figures above were computed by the database, this only lays out."""
-    lines = list(
-        lines_qs.select_related("programme", "outcome").prefetch_related("responsibilities__body", "listings__area")
-    )
+def _line_rows(lines, programme, previous):
+    """One row per line for the tables, from the lines the figures were tallied from."""
     updates = {
         u.pk: u
         for u in Update.objects.filter(pk__in=[line.eff_id for line in lines if line.eff_id])

@@ -61,9 +61,9 @@ def test_bulk_revises_an_existing_draft(telsom_api, telsom_draft):
     assert Update.objects.get(pk=telsom_draft.pk).progress == 70
 
 
-def assert_rejected(response, expected):
+def assert_rejected(response, expected, *, status=400):
     """400 {"detail", "errors": [{"index", "errors": {field: [...]}}]}; expected = {index: field}."""
-    assert response.status_code == 400, response.content
+    assert response.status_code == status, response.content
     data = response.json()
     assert data["detail"], data
     errors = {e["index"]: e["errors"] for e in data["errors"]}
@@ -176,9 +176,9 @@ def test_bulk_idempotency(telsom_api, period):
     assert second["Idempotent-Replayed"] == "true"
     assert [u["id"] for u in second.json()] == [u["id"] for u in first.json()]
     assert Update.objects.filter(period=period).count() == 2
-    # a retry without the key is refused item by item, and creates nothing
+    # a retry without the key is refused item by item (409: the lines are already submitted), and creates nothing
     third = telsom_api.post(f"{API}/updates/bulk/", payload, format="json")
-    assert_rejected(third, {0: "non_field_errors", 1: "non_field_errors"})
+    assert_rejected(third, {0: "non_field_errors", 1: "non_field_errors"}, status=409)
     # the same key for another request
     other = telsom_api.post(f"{API}/updates/bulk/", bulk(item("AWPEC-11")), format="json", HTTP_IDEMPOTENCY_KEY="b-1")
     assert other.status_code == 422

@@ -94,8 +94,8 @@ def test_body_cannot_file_another_bodys_line(telsom_api, period):
 def test_second_update_on_same_line_is_refused(telsom_api, telsom_draft):
     before = Update.objects.count()
     response = telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json")
-    assert response.status_code == 400
-    assert response.json()["non_field_errors"]
+    assert response.status_code == 409  # a conflict with the update already filed, as when two collide
+    assert "edit that one instead" in response.json()["detail"]
     assert Update.objects.count() == before
 
 

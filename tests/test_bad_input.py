@@ -181,14 +181,15 @@ def test_a_bulk_filing_that_loses_the_race_saves_none_of_its_items(telsom_api, p
         {"initiative": line("AWPEC-1.3").pk, **content()},
         {"initiative": line("AWPEC-1.1").pk, **content()},
     ]
-    # the filing looks twice per item (for a draft to revise, then before inserting): the 4th look is the last
-    with another_request_files_first(period, "AWPEC-1.1", "telsom", after_check=4):
+    # the filing writes its lines in catalogue order (AWPEC-1.1, then AWPEC-1.3) and looks twice per item (for a
+    # draft to revise, then before inserting): the 4th look is the last, on AWPEC-1.3, listed first
+    with another_request_files_first(period, "AWPEC-1.3", "telsom", after_check=4):
         response = telsom_api.post(f"{API}/updates/bulk/", {"period": PERIOD, "updates": items}, format="json")
 
-    assert response.status_code == 400, response.content[:300]
-    assert response.json()["errors"][0]["index"] == 1
+    assert response.status_code == 409, response.content[:300]  # its only refusal is the collision
+    assert response.json()["errors"][0]["index"] == 0
     assert "at the same time" in response.json()["errors"][0]["errors"]["non_field_errors"][0]
-    assert not Update.objects.filter(period=period, initiative=line("AWPEC-1.3")).exists()
+    assert not Update.objects.filter(period=period, initiative=line("AWPEC-1.1")).exists()
 
 
 @ONE_UPDATE_PER_LINE

@@ -15,6 +15,7 @@ from reporting.services import (
     update_submit,
 )
 from tests.helpers import line
+from workprogramme.concurrency import Conflict
 from workprogramme.models import Output
 
 pytestmark = pytest.mark.django_db
@@ -346,7 +347,7 @@ def test_an_edit_is_checked_against_what_it_does_not_change(file, telsom):
 def test_a_body_files_one_update_per_line_and_period(file):
     first = file()
 
-    with pytest.raises(ValidationError, match="TELSOM already has an update on this line for 2026-H2 .Draft.: edit"):
+    with pytest.raises(Conflict, match="TELSOM already has an update on this line for 2026-H2 .Draft.: edit"):
         file(progress=80)
 
     assert list(Update.objects.filter(period__year=2026)) == [first]

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db import models
+from django.utils.html import format_html
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -53,7 +54,50 @@ class StrictFilterSet(django_filters.FilterSet):
 
 @extend_schema_field(OpenApiTypes.STR)
 class CodeFilter(django_filters.ModelChoiceFilter):
-    """Picks a catalogue row by its code or acronym, as people write them ("DIFAP", "TELSOM", "VN")."""
+    """Picks a catalogue row by its code or acronym, as people write them ("DIFAP", "TELSOM", "VN").
+
+    `search_fields` (the code first) make it a filter whose choices grow with the data: the page shows a text box
+    that suggests matching choices as one types (`choices`), instead of a drop-down listing every row.
+    """
+
+    def __init__(self, *args, search_fields=(), **kwargs):
+        self.search_fields = search_fields
+        super().__init__(*args, **kwargs)
+        if search_fields:
+            self.extra["widget"] = SearchAsYouType()
+
+
+class SearchAsYouType(forms.TextInput):
+    """A text box for a code, with the matching choices suggested from the server as one types.
+
+    Without JavaScript it is a plain box taking the code (the filter reads codes); static/js/choices.js fills the
+    box's <datalist> from `data-choices-url`, an address of the page's own filter (see `choices`).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = f"{(attrs or {}).get('id', name)}-choices"
+        attrs = {**(attrs or {}), "list": options, "autocomplete": "off", "data-choices": name}
+        return super().render(name, value, attrs, renderer) + format_html('<datalist id="{}"></datalist>', options)
+
+
+CHOICES_SHOWN = 20
+
+
+def choices(filterset_class, name, text):
+    """Up to CHOICES_SHOWN rows a search-as-you-type filter of `filterset_class` accepts, matching `text`:
+    [{"value": code, "label": ...}]. None when `name` is not such a filter."""
+    filter_ = filterset_class.base_filters.get(name)
+    if not isinstance(filter_, CodeFilter) or not filter_.search_fields:
+        return None
+    code, *others = filter_.search_fields
+    rows = filter_.extra["queryset"]
+    text = text.strip()[:100]
+    if text:
+        rows = rows.filter(
+            models.Q(**{f"{code}__istartswith": text}) | models.Q(**{f"{f}__icontains": text for f in others[:1]})
+        )
+    rows = rows.order_by(code).values_list(*filter_.search_fields)[:CHOICES_SHOWN]
+    return [{"value": row[0], "label": " ".join(str(part) for part in row)[:150]} for row in rows]
 
 
 class InitiativeFilter(StrictFilterSet):
@@ -71,7 +115,11 @@ class InitiativeFilter(StrictFilterSet):
         queryset=Outcome.objects.all(), to_field_name="code", field_name="outcome", label="AWPEC outcome"
     )
     body = CodeFilter(
-        queryset=Body.objects.all(), to_field_name="acronym", method="filter_body", label="Implementing body"
+        queryset=Body.objects.all(),
+        to_field_name="acronym",
+        method="filter_body",
+        label="Implementing body",
+        search_fields=("acronym", "name"),
     )
     member_state = CodeFilter(
         queryset=MemberState.objects.all(),

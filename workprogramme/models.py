@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -276,7 +277,12 @@ class Initiative(models.Model):
 
     class Meta:
         ordering = ["position"]
-        indexes = [models.Index(fields=["status", "target_year"], name="initiative_overdue_idx")]
+        indexes = [
+            models.Index(fields=["status", "target_year"], name="initiative_overdue_idx"),
+            # search() matches a code whatever its case (UPPER(code) = UPPER(%s)) OR-ed with the full-text match:
+            # PostgreSQL uses the search's GIN index for such an OR only when every side has an index of its own.
+            models.Index(Upper("code"), name="initiative_code_upper_idx"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.short_title}"

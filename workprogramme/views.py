@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,7 +23,7 @@ from reporting.public_record import (
 from reporting.services import status_correct
 
 from .concurrency import StaleEdit
-from .filters import InitiativeFilter
+from .filters import InitiativeFilter, choices
 from .models import Area, Body, Initiative, InitiativeListing, MemberState, OutcomeListing, Programme, Status
 from .services import can_edit_catalogue
 
@@ -29,6 +31,7 @@ from .services import can_edit_catalogue
 # the public selectors (reporting.public_record); nothing internal is even loaded for them.
 
 PAGE_SIZE = 100
+LINES_PER_AREA = 25
 
 
 @public_page
@@ -57,11 +60,17 @@ def programme_detail(request, code):
     programme = get_object_or_404(Programme, code=code)
     areas = list(programme.areas.all())
     outcome_listings = OutcomeListing.objects.filter(programme=programme).select_related("outcome")
+    in_programme = InitiativeListing.objects.filter(programme=programme)
+    # Every line of a real plan fits (its largest area has a few dozen); a plan many times larger shows each area's
+    # first lines in document order, and how many more there are, with a link to all of them in the filtered list.
+    first_in_area = Window(RowNumber(), partition_by=[F("area")], order_by=[F("position").asc(), F("pk").asc()])
     initiative_listings = (
-        InitiativeListing.objects.filter(programme=programme)
+        in_programme.annotate(rank_in_area=first_in_area)
+        .filter(rank_in_area__lte=LINES_PER_AREA)
         .select_related("initiative__outcome", "initiative__parent")
         .prefetch_related("initiative__responsibilities__body", "initiative__outputs")
     )
+    lines_in_area = dict(in_programme.values_list("area").annotate(n=Count("id")).order_by())
     outcomes_by_area = defaultdict(list)
     for listing in outcome_listings:
         listing.lines = []
@@ -75,6 +84,9 @@ def programme_detail(request, code):
     for area in areas:
         area.outcome_listings_here = outcomes_by_area[area.pk]
         area.lines_here = lines_by_area[area.pk]
+        area.lines_total = lines_in_area.get(area.pk, 0)
+        area.lines_shown = min(area.lines_total, LINES_PER_AREA)
+        area.lines_not_shown = area.lines_total - area.lines_shown
         children[area.parent_id].append(area)
     for area in areas:
         area.sub_areas = children[area.pk]
@@ -101,6 +113,14 @@ def initiative_list(request):
             "can_set_status": can_edit_catalogue(request.user),
         },
     )
+
+
+def initiative_filter_choices(request, name):
+    """What a search-as-you-type filter of the initiative list accepts, matching ?q= (public, as the list is)."""
+    found = choices(InitiativeFilter, name, request.GET.get("q", ""))
+    if found is None:
+        raise Http404("No such filter.")
+    return JsonResponse({"results": found})
 
 
 @public_page
@@ -165,8 +185,9 @@ def member_state_detail(request, code):
 
 @public_page
 def body_list(request):
-    bodies = Body.objects.annotate(lines=Count("responsibilities__initiative", distinct=True))
-    return render(request, "workprogramme/body_list.html", {"bodies": bodies})
+    bodies = Body.objects.annotate(lines=Count("responsibilities__initiative", distinct=True)).order_by("acronym")
+    page = Paginator(bodies, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "workprogramme/body_list.html", {"bodies": page, "page": page})
 
 
 @public_page

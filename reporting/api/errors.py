@@ -31,7 +31,8 @@ def exception_handler(error, context):
             {**item, "errors": {("non_field_errors" if k == "__all__" else k): v for k, v in item["errors"].items()}}
             for item in error.errors
         ]
-        return Response({"detail": str(error), "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        answer = status.HTTP_409_CONFLICT if error.conflict else status.HTTP_400_BAD_REQUEST
+        return Response({"detail": str(error), "errors": errors}, status=answer)
     if isinstance(error, SpreadsheetRejected):
         return Response({"detail": str(error), "errors": error.errors}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(error, context)

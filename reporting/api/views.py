@@ -156,7 +156,10 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         parameters=[IDEMPOTENCY],
         responses={
             201: s.UpdateSerializer,
-            409: OpenApiResponse(description="Another request filed this line (or used this key) at that moment."),
+            409: OpenApiResponse(
+                description="The body already has an update on this line for the period (edit that one), another "
+                "request filed it at that moment, or this key is in use."
+            ),
             **ERRORS,
         },
     )
@@ -280,7 +283,11 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={
             201: s.UpdateSerializer(many=True),
             400: OpenApiResponse(description="`errors`: for each refused item, its index and messages."),
-            **{k: v for k, v in ERRORS.items() if k != 400},
+            409: OpenApiResponse(
+                description="Every refused item collided with other requests (a line filed, submitted or saved "
+                "meanwhile); `errors` as for 400, nothing saved."
+            ),
+            **{k: v for k, v in ERRORS.items() if k not in (400, 409)},
         },
     )
     @action(detail=False, methods=["post"])
