@@ -756,7 +756,10 @@ def load_baseline(records):
 
 def _apply_baseline_output_status(update, output, status):
     """An output the 2019 text speaks of takes the status the text states, unless a later report said otherwise."""
-    reported_since = Update.objects.accepted().filter(output=output, baseline=False).exists()
+    reports = Update.objects.accepted().filter(baseline=False)
+    reported_since = reports.filter(output=output).exists() or (
+        output.delivered_by_id is not None and reports.filter(initiative=output.delivered_by_id, output=None).exists()
+    )
     if reported_since or output.status == status:
         return
     output.status = status
