@@ -328,3 +328,10 @@ def test_the_loader_refuses_a_planned_record_marked_as_done(tmp_path):
 
     with pytest.raises(CatalogueError, match="a record stating only plans cannot be completed"):
         load_implementation(path=path)
+
+
+def test_the_catalogue_api_says_how_precise_difaps_dates_are(client):
+    difap = next(p for p in client.get("/api/v1/programmes/").json()["results"] if p["code"] == "DIFAP")
+
+    assert (difap["adopted_on"], difap["adopted_on_precision"]) == ("2019-09-01", "month")
+    assert (difap["endorsed_on"], difap["endorsed_on_precision"]) == ("2019-10-01", "month")
