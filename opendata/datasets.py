@@ -75,6 +75,8 @@ def _update_rows(period=None):
             update.reviewed_at.isoformat() if update.reviewed_at else "",
             "; ".join(f"{e.title} <{e.url or e.get_absolute_url()}>" for e in update.public_evidence),
             "; ".join(f"{w['count']} restricted document(s) ({w['reason']})" for w in withheld_summary(update)),
+            # Last, so that the earlier columns keep their places for those who read them by position.
+            update.as_of_precision if update.as_of else "",
         )
 
 
@@ -144,6 +146,11 @@ DATASETS = {
                 Column("accepted_at", "datetime", "ISO date and time the update was accepted (UTC)."),
                 Column("public_evidence", "text", "Public evidence as 'title <address>', ';'-separated."),
                 Column("withheld_evidence", "text", "How many restricted documents exist, and why."),
+                Column(
+                    "as_of_precision",
+                    "text",
+                    "day, month or year: how much of as_of the source gives (month: as_of is the 1st of that month).",
+                ),
             ),
             _update_rows,
             True,

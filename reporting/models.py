@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from workprogramme.models import Body, Initiative, MemberState, Output, Status
+from workprogramme.models import Body, Initiative, MemberState, Output, Status, format_date, precision_field
 
 from .limits import (
     EXPLANATION_MAX_LENGTH,
@@ -246,6 +246,7 @@ class Update(models.Model):
         "status",
         "progress",
         "as_of",
+        "as_of_precision",
         "narrative",
         "reason",
         "reason_explanation",
@@ -299,6 +300,8 @@ class Update(models.Model):
         null=True, blank=True, help_text="Percent complete, 0 to 100; blank only on a baseline that states none."
     )
     as_of = models.DateField(null=True, blank=True, help_text="The date the facts are reported as of.")
+    # Filers give a day; the 2019 baseline gives what the document gives ("December 2018" is not 1 December).
+    as_of_precision = precision_field("the as-of date")
     narrative = text_field(NARRATIVE_MAX_LENGTH, blank=True)
     next_steps = text_field(NOTE_MAX_LENGTH, blank=True)
     blockers = text_field(NOTE_MAX_LENGTH, "blockers and risks", blank=True)
@@ -348,6 +351,10 @@ class Update(models.Model):
 
     def get_absolute_url(self):
         return reverse("reporting:update_detail", args=[self.pk])
+
+    @property
+    def as_of_display(self):
+        return format_date(self.as_of, self.as_of_precision)
 
     @property
     def is_editable(self):

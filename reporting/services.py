@@ -111,7 +111,8 @@ def expected_lines(period):
         for output in initiative.outputs.all():
             holders = list(output.bodies.all())
             # An output held by bodies other than the line's lead is reported by those bodies (CRISP by the SLC).
-            if holders and lead not in holders and output.status not in CLOSED_STATUSES:
+            # An output that is another line's deliverable is reported on that line: never asked for twice.
+            if holders and lead not in holders and output.status not in CLOSED_STATUSES and not output.delivered_by_id:
                 lines += [(initiative, output, body, carried_over) for body in holders]
     return lines
 
@@ -297,6 +298,10 @@ def update_create(*, user, period, initiative, body, values, output=None, member
     _check_period_takes_filings(period)
     if output is not None and output.initiative_id != initiative.pk:
         raise ValidationError({"output": f"That output does not belong to {initiative.code}."})
+    if output is not None and output.delivered_by_id:
+        raise ValidationError(
+            {"output": f"Report this output on {output.delivered_by.code}: it is that line's deliverable too."}
+        )
     existing = Update.objects.filter(period=period, initiative=initiative, output=output, body=body).first()
     if existing:
         # A conflict with what is stored, not a fault of the filing: the API answers 409, as for the race below.
@@ -575,6 +580,12 @@ def _apply_status(update, user):
     if later.exists():
         return
     target = update.output or update.initiative
+    if update.output is None:
+        # Another line's output printed as this line's deliverable is reported here, once for both.
+        for shared in update.initiative.shared_outputs.exclude(status=update.status):
+            shared.status = update.status
+            _stamp(shared, user, f"Reported on {update.initiative.code}: update {update.pk} ({update.period})")
+            shared.save()
     if target.status == update.status:
         return
     target.status = update.status
@@ -886,8 +897,11 @@ BASELINE_PERIOD = (2019, 2)
 def load_baseline(records):
     """Turn DIFAP's mid-2019 implementation column into the accepted updates of 2019-H2 (idempotent).
 
-    `records` are (initiative, output, as_of, text, member_states) tuples; the body is the line's (or the
-    output's) lead, or none where the document assigned the line to nobody.
+    `records` are DIFAP's reviewed implementation records (difap.ImplementationRecord or anything with the same
+    attributes): initiative, output, status, as_of, as_of_precision, text, member_states and outputs (position ->
+    {status, basis}, the outputs the text speaks of). The body is the line's (or the output's) lead, or none where
+    the document assigned the line to nobody. A baseline already loaded is corrected in place when the reviewed
+    mapping changed, and left untouched (no new version, no history) when it did not. Returns (period, created).
     """
     year, half = BASELINE_PERIOD
     period, _ = Period.objects.get_or_create(
@@ -898,31 +912,57 @@ def load_baseline(records):
         period.state = Period.State.REVIEWED
         period.save(update_fields=["state"])
     created = 0
-    for initiative, output, as_of, text, member_states in records:
+    for record in records:
+        initiative, output = record.initiative, record.output
         holders = list(output.bodies.all()) if output else []
         lead = initiative.responsibilities.filter(role="lead").select_related("body").first()
         body = holders[0] if holders else (lead.body if lead else None)
-        status = Status.COMPLETED if (output or initiative).status == Status.COMPLETED else Status.IN_PROGRESS
-        update, was_created = Update.objects.get_or_create(
-            period=period,
-            initiative=initiative,
-            output=output,
-            body=body,
-            defaults={
-                "state": Update.State.ACCEPTED,
-                "status": status,
-                # The 2019 column states no percentage: unknown, not zero.
-                "progress": 100 if status == Status.COMPLETED else None,
-                "as_of": as_of,
-                "narrative": text,
-                "baseline": True,
-            },
-        )
-        if was_created:
+        completed = record.status == Status.COMPLETED
+        values = {
+            "body": body,
+            "state": Update.State.ACCEPTED,
+            "status": record.status,
+            # The 2019 column states no percentage: unknown, not zero.
+            "progress": 100 if completed else None,
+            "as_of": record.as_of,
+            "as_of_precision": record.as_of_precision,
+            "narrative": record.text,
+        }
+        update = Update.objects.filter(period=period, initiative=initiative, output=output, baseline=True).first()
+        if update is None:
+            update = Update.objects.create(period=period, initiative=initiative, output=output, baseline=True, **values)
             created += 1
-            _write_member_states(update, member_states or None)
+            changed = True
+        else:
+            changed = [name for name, value in values.items() if getattr(update, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(update, name, values[name])
+                update.version += 1
+                _stamp(update, None, "Corrected from DIFAP's text (reviewed baseline mapping)")
+                update.save()
+        if {p.member_state.code: p.status for p in update.member_state_progress.select_related("member_state")} != (
+            record.member_states or {}
+        ):
+            _write_member_states(update, record.member_states or {})
+        if changed:
             _apply_status(update, None)
+        for position, said in (record.outputs or {}).items():
+            _apply_baseline_output_status(update, initiative.outputs.get(position=int(position)), said["status"])
     return period, created
+
+
+def _apply_baseline_output_status(update, output, status):
+    """An output the 2019 text speaks of takes the status the text states, unless a later report said otherwise."""
+    reports = Update.objects.accepted().filter(baseline=False)
+    reported_since = reports.filter(output=output).exists() or (
+        output.delivered_by_id is not None and reports.filter(initiative=output.delivered_by_id, output=None).exists()
+    )
+    if reported_since or output.status == status:
+        return
+    output.status = status
+    _stamp(output, None, f"DIFAP mid-2019 baseline of {update.initiative.code}")
+    output.save()
 
 
 # Bulk filing -----------------------------------------------------------------------------------------------------

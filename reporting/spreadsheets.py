@@ -133,7 +133,7 @@ def build_template(*, period, body):
     for entry in entries:
         update = updates.get((entry.initiative_id, entry.output_id))
         target = entry.output or entry.initiative
-        current = target.get_status_display()
+        current = target.get_status_display() or "Not reported"  # an output nobody has reported on yet
         if update and not update.is_editable:
             # Already filed: shown, but left out of the fields, so that an upload does not try to file it again.
             current = f"{current} ({update.get_state_display().lower()} update for {period.code})"

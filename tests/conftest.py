@@ -57,10 +57,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_plans()
         load_implementation()
         create_demo_people()
-        load_baseline(
-            (r.initiative, r.output, r.as_of, r.text, r.member_states)
-            for r in ImplementationRecord.objects.select_related("initiative", "output")
-        )
+        load_baseline(ImplementationRecord.objects.select_related("initiative", "output"))
 
 
 @pytest.fixture

@@ -134,14 +134,15 @@ def test_secretariat_must_name_the_body(secretariat_api, period):
         ({"period": "2099-H1"}, "period"),
         ({"body": "NOPE"}, "body"),
         ({"colour": "red"}, "colour"),
-        ({"member_states": {"LA": "completed"}}, "member_states"),  # AWPEC-1.1 is not per Member State
+        ({"member_states": {"LA": "completed"}}, "member_states"),  # AWPEC-1.3 is not per Member State
         ({"submit": "perhaps"}, "submit"),
         ({"narrative": ["a", "list"]}, "narrative"),
     ],
 )
 def test_bad_input_is_400_with_field_messages_and_saves_nothing(telsom_api, period, change, field):
     before = (Update.objects.count(), IdempotentRequest.objects.count())
-    payload = {**new("AWPEC-1.1"), **change}
+    # AWPEC-1.3, not AWPEC-1.1: the 2019 text makes AWPEC-1.1 a line of each Member State's ("conducted domestically").
+    payload = {**new("AWPEC-1.3"), **change}
     response = telsom_api.post(f"{API}/updates/", payload, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json(), response.json()

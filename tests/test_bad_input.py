@@ -121,12 +121,13 @@ def test_json_nested_100000_levels_deep_is_a_400(period, username, path):
 def test_json_nested_a_few_levels_is_still_read(telsom_api):
     response = telsom_api.post(
         f"{API}/updates/",
-        {"initiative": line("AWPEC-1.1").pk, "period": PERIOD, **content(), "member_states": {"VN": "completed"}},
+        {"initiative": line("AWPEC-1.3").pk, "period": PERIOD, **content(), "member_states": {"VN": "completed"}},
         format="json",
     )
 
-    assert response.status_code == 400  # read, then refused on its merits: AWPEC-1.1 is not tracked per state
-    assert response.json() == {"member_states": ["AWPEC-1.1 is not tracked per Member State."]}
+    # Read, then refused on its merits: AWPEC-1.3 is not tracked per state (AWPEC-1.1 is, as its 2019 text says).
+    assert response.status_code == 400
+    assert response.json() == {"member_states": ["AWPEC-1.3 is not tracked per Member State."]}
 
 
 # The same line filed twice at the same moment -------------------------------------------------------------------

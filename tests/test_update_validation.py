@@ -242,13 +242,13 @@ def test_per_member_state_status_is_refused_where_the_line_is_not_tracked_per_me
         update_create(
             user=telsom,
             period=period,
-            initiative=line("AWPEC-1.1"),
+            initiative=line("AWPEC-1.3"),
             body=telsom.body,
             values=form_values(),
             member_states={"VN": "completed"},
         )
 
-    assert refused.value.message_dict == {"member_states": ["AWPEC-1.1 is not tracked per Member State."]}
+    assert refused.value.message_dict == {"member_states": ["AWPEC-1.3 is not tracked per Member State."]}
     assert not Update.objects.filter(period=period).exists()
     assert not MemberStateProgress.objects.filter(update__period=period).exists()
 

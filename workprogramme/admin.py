@@ -69,8 +69,10 @@ class ListingInline(admin.StackedInline):
 
 class OutputInline(admin.StackedInline):
     model = Output
+    fk_name = "initiative"
     extra = 0
-    fields = ["position", "title", "timeline", "timeline_kind", "target_year", "status", "bodies"]
+    fields = ["position", "title", "timeline", "timeline_kind", "target_year", "status", "bodies", "delivered_by"]
+    raw_id_fields = ["delivered_by"]
     filter_horizontal = ["bodies"]
 
 

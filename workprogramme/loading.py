@@ -15,6 +15,7 @@ from django.db import transaction
 from .models import (
     Area,
     Body,
+    DatePrecision,
     Initiative,
     InitiativeListing,
     MemberState,
@@ -201,6 +202,7 @@ class Catalogue:
                     "title": output["title"].strip(),
                     "timeline": str(output.get("timeline") or ""),
                     "bodies": list(output.get("bodies") or []),
+                    "delivered_by": output.get("delivered_by"),
                 }
                 for output in entry.get("outputs") or []
             ]
@@ -253,9 +255,14 @@ def load_plans(paths=None, result=None):
             start_year=row["start_year"],
             end_year=row["end_year"],
             adopted_on=row.get("adopted_on"),
+            adopted_on_precision=row.get("adopted_on_precision") or DatePrecision.DAY,
             endorsed_on=row.get("endorsed_on"),
+            endorsed_on_precision=row.get("endorsed_on_precision") or DatePrecision.DAY,
             position=row["position"],
         )
+        for name in ("adopted_on_precision", "endorsed_on_precision"):
+            if values[name] not in DatePrecision.values:
+                raise CatalogueError(f"{code}: {name} is day, month or year, not {values[name]!r}")
         programmes[code] = upsert(Programme, {"code": code}, values, result)
 
     areas = {}
@@ -330,6 +337,8 @@ def load_plans(paths=None, result=None):
         if set(initiative.member_states.all()) != wanted:
             initiative.member_states.set(wanted)
 
+    _link_shared_outputs(catalogue, initiatives, result, reason)
+
     for initiative in (
         Initiative.objects.filter(code__in=list(initiatives))
         .select_related("outcome")
@@ -364,10 +373,29 @@ def _write_outputs(initiative, outputs, body, result, reason):
             "target_year": timeline.target_year,
         }
         if not initiative.outputs.filter(position=position).exists():
+            # Only "Completed" printed in the timeline says anything of a new output; otherwise nobody has reported.
             done = timeline.completed or initiative.status == Initiative.Status.COMPLETED
-            values["status"] = Initiative.Status.COMPLETED if done else Initiative.Status.NOT_STARTED
+            values["status"] = Initiative.Status.COMPLETED if done else ""
         output = upsert(Output, {"initiative": initiative, "position": position}, values, result, reason)
         wanted = {body(a) for a in row["bodies"]}
         if set(output.bodies.all()) != wanted:
             output.bodies.set(wanted)
     initiative.outputs.filter(position__gt=len(outputs)).delete()
+
+
+def _link_shared_outputs(catalogue, initiatives, result, reason):
+    """An output printed again as another line's deliverable points at that line, which reports it once for both."""
+    for code, row in catalogue.initiatives.items():
+        for position, output in enumerate(row["outputs"], start=1):
+            target = output["delivered_by"]
+            if target and target not in initiatives:
+                raise CatalogueError(f"{code}: output {position} is delivered by unknown initiative {target!r}")
+            if target == code:
+                raise CatalogueError(f"{code}: output {position} cannot be delivered by its own line")
+            upsert(
+                Output,
+                {"initiative": initiatives[code], "position": position},
+                {"delivered_by": initiatives.get(target)},
+                result,
+                reason,
+            )

@@ -17,6 +17,33 @@ from simple_history.models import HistoricalRecords
 from .timelines import TimelineKind, parse_timeline
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date a document gives: a date known only to the month is stored as its 1st, and says so."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+DATE_FORMATS = {DatePrecision.DAY: "%-d %B %Y", DatePrecision.MONTH: "%B %Y", DatePrecision.YEAR: "%Y"}
+
+
+def format_date(value, precision=DatePrecision.DAY):
+    """A document's date as precisely as the document gives it: "19 February 2019", "February 2019", "2019"."""
+    if value is None:
+        return ""
+    return value.strftime(DATE_FORMATS.get(precision or DatePrecision.DAY, DATE_FORMATS[DatePrecision.DAY]))
+
+
+def precision_field(of):
+    return models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=f"How much of {of} the document gives (month: stored as the 1st of the month).",
+    )
+
+
 class MemberState(models.Model):
     code = models.CharField(max_length=2, unique=True, help_text="ISO 3166-1 alpha-2 code.")
     name = models.CharField(max_length=60)
@@ -65,9 +92,11 @@ class Programme(models.Model):
     end_year = models.PositiveSmallIntegerField()
     adopted_by = models.CharField(max_length=200, blank=True)
     adopted_on = models.DateField(null=True, blank=True)
+    adopted_on_precision = precision_field("the adoption date")
     adopted_at = models.CharField(max_length=200, blank=True)
     endorsed_by = models.CharField(max_length=200, blank=True)
     endorsed_on = models.DateField(null=True, blank=True)
+    endorsed_on_precision = precision_field("the endorsement date")
     source_document = models.CharField(max_length=200, help_text="File the catalogue was read from.")
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -79,6 +108,14 @@ class Programme(models.Model):
 
     def get_absolute_url(self):
         return reverse("workprogramme:programme_detail", args=[self.code])
+
+    @property
+    def adopted_on_display(self):
+        return format_date(self.adopted_on, self.adopted_on_precision)
+
+    @property
+    def endorsed_on_display(self):
+        return format_date(self.endorsed_on, self.endorsed_on_precision)
 
 
 class Area(models.Model):
@@ -384,11 +421,22 @@ class Output(models.Model):
     timeline = models.CharField(max_length=60, blank=True)
     timeline_kind = models.CharField(max_length=10, choices=TimelineKind.choices, default=TimelineKind.NONE)
     target_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED, db_index=True)
+    # Blank until a report (or the 2019 baseline text) speaks of this output: "not reported", never "not started".
+    status = models.CharField(max_length=20, choices=Status.choices, blank=True, default="", db_index=True)
     bodies = models.ManyToManyField(
         Body, blank=True, related_name="outputs", help_text="Only when they differ from the initiative's."
     )
+    delivered_by = models.ForeignKey(
+        Initiative,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shared_outputs",
+        help_text="The line whose deliverable this output is, printed twice: reported there, once, for both.",
+    )
     history = HistoricalRecords()
+
+    NOT_REPORTED = "Not reported"
 
     class Meta:
         ordering = ["initiative", "position"]
@@ -396,6 +444,10 @@ class Output(models.Model):
 
     def __str__(self):
         return self.title[:80]
+
+    @property
+    def status_label(self):
+        return self.get_status_display() if self.status else self.NOT_REPORTED
 
     def set_timeline(self, printed: str):
         timeline = parse_timeline(printed)

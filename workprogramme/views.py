@@ -132,6 +132,8 @@ def initiative_detail(request, code):
             Prefetch("listings", InitiativeListing.objects.select_related("programme", "area__parent")),
             "outcome__listings__programme",
             "outputs__bodies",
+            "outputs__delivered_by",
+            "shared_outputs__initiative",
             "children",
             "implementation_records__output",
         ),

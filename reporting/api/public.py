@@ -45,6 +45,7 @@ class PublicUpdateSerializer(serializers.ModelSerializer):
             "status",
             "progress",
             "as_of",
+            "as_of_precision",
             "narrative",
             "reason",
             "reason_explanation",

@@ -17,9 +17,11 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "end_year",
             "adopted_by",
             "adopted_on",
+            "adopted_on_precision",
             "adopted_at",
             "endorsed_by",
             "endorsed_on",
+            "endorsed_on_precision",
             "source_document",
         ]
 

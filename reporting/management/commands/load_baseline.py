@@ -9,5 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         records = ImplementationRecord.objects.select_related("initiative", "output")
-        period, created = load_baseline((r.initiative, r.output, r.as_of, r.text, r.member_states) for r in records)
+        period, created = load_baseline(records)
         self.stdout.write(f"Baseline {period}: {created} update(s) created, {records.count() - created} already there.")
