@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reporting",
     "reports",
     "opendata",
+    "transparency",
     "idempotency",
     "outbox",
 ]
@@ -194,6 +195,9 @@ OUTBOX_BACKOFF_MAX_SECONDS = 600
 
 # Absolute links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Requests and consultation responses the public may send an hour, per network address and per email address.
+TRANSPARENCY_SUBMISSIONS_PER_HOUR = env.int("TRANSPARENCY_SUBMISSIONS_PER_HOUR", default=5)
 
 
 def _cache_url_beside_broker(broker_url):

@@ -1,0 +1,10 @@
+"""Celery tasks of negotiations in the open: thin, they take ids and call the emails module."""
+
+from celery import shared_task
+
+from . import emails
+
+
+@shared_task(name="transparency.send_verification", outbox_claim=True)
+def send_verification(kind, pk):
+    emails.send_verification(kind, pk)
