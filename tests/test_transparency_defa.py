@@ -1,4 +1,4 @@
-"""DEFA is loaded with only what the civil-society letter states: the negotiation, its requested register, signatories."""
+"""DEFA holds only what the civil-society letter states: the negotiation, its requested register, signatories."""
 
 import pytest
 
