@@ -59,6 +59,7 @@ def site(tmp_path_factory):
         ["load_plans"],
         ["load_difap_implementation"],
         ["load_baseline"],
+        ["load_negotiations"],
         ["load_demo"],
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
