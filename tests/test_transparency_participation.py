@@ -184,3 +184,21 @@ def test_only_the_secretariat_opens_consultations_and_only_on_public_versions(se
         open_consultation(secretariat, negotiation, second)
     with pytest.raises(PermissionDenied):
         open_consultation(telsom, negotiation, second)
+
+
+def test_the_secretariat_replies_on_the_consultation_page_and_closes_it_early(client, consultation, secretariat):
+    respond(client, consultation)
+    response = services.submission_verify(Response.objects.get().token)
+    services.submission_moderate(user=secretariat, submission=response, publish=True)
+    assert client.post(consultation.get_absolute_url(), {"close": "1"}).status_code == 403
+    staff = client.__class__()
+    staff.force_login(secretariat)
+    answer = staff.post(
+        consultation.get_absolute_url(), {"reply": "1", "reply-responses": [response.pk], "reply-text": "Noted."}
+    )
+    assert answer.status_code == 302, answer.content.decode()
+    assert staff.post(consultation.get_absolute_url(), {"close": "1"}).status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.is_closed() and not consultation.is_open()
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "Noted." in page and "Send response" not in page

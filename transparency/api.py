@@ -9,7 +9,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response as ApiResponse
 
 from accounts.throttling import ClientRateThrottle, PublicRateThrottle
-from workprogramme.models import MemberState
+from workprogramme.models import Initiative, MemberState
 
 from . import services
 from .filters import ConsultationFilter, DocumentFilter
@@ -243,6 +243,9 @@ class ConsultationCreateSerializer(serializers.Serializer):
     )
     chapter = serializers.PrimaryKeyRelatedField(
         queryset=Chapter.objects.all(), required=False, allow_null=True, default=None
+    )
+    initiative = serializers.SlugRelatedField(
+        slug_field="code", queryset=Initiative.objects.all(), required=False, allow_null=True, default=None
     )
     member_state = serializers.SlugRelatedField(
         slug_field="code", queryset=MemberState.objects.all(), required=False, allow_null=True, default=None

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from workprogramme.models import MemberState
+from workprogramme.models import Initiative, MemberState
 
 from .models import (
     Document,
@@ -105,6 +105,9 @@ class ConsultationForm(forms.Form):
         label="On the public version", queryset=DocumentVersion.objects.none(), required=False
     )
     chapter = forms.ModelChoiceField(label="Or on the chapter", queryset=None, required=False)
+    initiative = forms.ModelChoiceField(
+        label="Or on the action plan line", queryset=Initiative.objects.all(), required=False
+    )
     member_state = forms.ModelChoiceField(
         label="Level", queryset=MemberState.objects.all(), required=False, empty_label="ASEAN"
     )
@@ -129,3 +132,4 @@ class ReplyForm(forms.Form):
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responses"].queryset = consultation.responses.public()
+        self.fields["responses"].label_from_instance = lambda response: f"{response.pk}. {response.public_author}"

@@ -433,7 +433,7 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def open_on(self, day):
-        return self.public().filter(opens_on__lte=day, closes_on__gte=day)
+        return self.public().filter(opens_on__lte=day, closes_on__gte=day, closed_at=None)
 
 
 class Consultation(models.Model):
@@ -460,6 +460,7 @@ class Consultation(models.Model):
     closes_on = models.DateField()
     questions = models.TextField(max_length=PUBLIC_TEXT_MAX_LENGTH, help_text="One question a line.")
     published = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="When the Secretariat closed it early.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -489,17 +490,17 @@ class Consultation(models.Model):
 
     def is_open(self, on=None):
         on = on or timezone.localdate()
-        return self.published and self.opens_on <= on <= self.closes_on
+        return self.published and self.closed_at is None and self.opens_on <= on <= self.closes_on
 
     def is_closed(self, on=None):
-        return (on or timezone.localdate()) > self.closes_on
+        return self.closed_at is not None or (on or timezone.localdate()) > self.closes_on
 
     @property
     def state_label(self):
         today = timezone.localdate()
-        if today < self.opens_on:
-            return "Opens soon"
-        return "Closed" if self.is_closed(today) else "Open"
+        if self.is_closed(today):
+            return "Closed"
+        return "Opens soon" if today < self.opens_on else "Open"
 
 
 class ResponseQuerySet(models.QuerySet):

@@ -374,6 +374,18 @@ def consultation_create(
 
 
 @transaction.atomic
+def consultation_close(*, user, consultation):
+    """Close an open consultation before its closing date (it takes no more responses; its report can be written)."""
+    permissions.check_can_manage(user)
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.is_closed():
+        raise WrongState("This consultation is closed already.")
+    consultation.closed_at = timezone.now()
+    consultation.save(update_fields=["closed_at"])
+    return consultation
+
+
+@transaction.atomic
 def reply_publish(*, user, consultation, responses, text):
     """The Secretariat's public answer to one response or a group of them, all published, of this consultation."""
     permissions.check_can_manage(user)

@@ -253,11 +253,18 @@ def _public_replies(consultation):
 def consultation_detail(request, pk):
     consultation = _consultation_for(request, pk)
     form = ResponseForm()
-    reply_form = ReplyForm(consultation=consultation) if permissions.can_manage(request.user) else None
+    reply_form = ReplyForm(consultation=consultation, prefix="reply") if permissions.can_manage(request.user) else None
     status = 200
+    if request.method == "POST" and "close" in request.POST:
+        try:
+            services.consultation_close(user=request.user, consultation=consultation)
+            messages.success(request, "Consultation closed: its report can now be downloaded.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(consultation)
     if request.method == "POST" and "reply" in request.POST:
         permissions.check_can_manage(request.user)
-        reply_form = ReplyForm(request.POST, consultation=consultation)
+        reply_form = ReplyForm(request.POST, consultation=consultation, prefix="reply")
         if reply_form.is_valid():
             try:
                 services.reply_publish(user=request.user, consultation=consultation, **reply_form.cleaned_data)

@@ -18,6 +18,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SITE_CONSOLE = {}
+
+
+def console_output():
+    """What the running site printed on its console so far (emails included)."""
+    return SITE_CONSOLE["path"].read_text(encoding="utf-8", errors="replace")
 
 
 def _free_port():
@@ -64,11 +70,14 @@ def site(tmp_path_factory):
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()
+    # The console is where emails go (console backend): tests read confirmation links from it.
+    console = tmp_path_factory.mktemp("console") / "runserver.out"
+    SITE_CONSOLE["path"] = console
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+        stdout=console.open("wb"),
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"

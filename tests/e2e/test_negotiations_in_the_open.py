@@ -1,11 +1,13 @@
 """An anonymous visitor follows DEFA; the Secretariat restricts, then publishes a text, and its redline shows."""
 
+import re
+import time
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, console_output
 
 pytestmark = [
     pytest.mark.e2e,
@@ -77,4 +79,73 @@ def test_restricted_with_a_review_date_then_published_and_the_redline_shows(site
     expect(visitor.locator(".draft-text mark.bracketed")).to_have_text("[by 2027]")
     expect(visitor.locator(".redline del").first).to_have_text("[binding] ")
     expect(visitor.locator(".redline ins").last).to_contain_text("[by 2027].")
+    visitor.context.close()
+
+
+def test_a_consultation_end_to_end_from_a_published_chapter_version_to_its_report(site, browser, as_user):
+    secretariat = as_user("secretariat")
+    secretariat.goto("/negotiations/DEFA/register/?kind=draft_chapter")
+    secretariat.get_by_role("link", name="Draft and final versions of individual chapters").click()
+    secretariat.get_by_label("Disclosure", exact=True).select_option("public")
+    secretariat.get_by_label("Explanation (published)").fill("Released for public consultation.")
+    secretariat.get_by_role("button", name="Record decision").click()
+    secretariat.get_by_label("Label").fill("Chapter draft for consultation")
+    secretariat.get_by_label("Text ([bracketed]").fill("Parties shall [not] require disclosure of source code.")
+    secretariat.get_by_label("Publish this version now").check()
+    secretariat.get_by_role("button", name="Add version").click()
+    expect(secretariat.get_by_text("Version 1 added.")).to_be_visible()
+
+    secretariat.goto("/negotiations/DEFA/consultations/new/")
+    secretariat.get_by_label("Title").fill("Consultation on the source-code draft")
+    secretariat.get_by_label("On the public version").select_option(
+        label="Draft and final versions of individual chapters, bracketed and unbracketed text, version 1"
+    )
+    secretariat.get_by_label("Opens on").fill(date.today().isoformat())
+    secretariat.get_by_label("Closes on").fill((date.today() + timedelta(days=30)).isoformat())
+    secretariat.get_by_label("Questions (one a line)").fill("Should source code ever be disclosed to regulators?")
+    secretariat.get_by_role("button", name="Open consultation").click()
+    expect(secretariat.get_by_role("heading", name="Consultation on the source-code draft")).to_be_visible()
+    consultation_url = secretariat.url
+
+    visitor = browser.new_context(base_url=site).new_page()
+    visitor.goto(consultation_url)
+    visitor.get_by_label("Your response").fill("Regulators must be able to audit algorithms.")
+    visitor.get_by_label("Your name (never shown publicly)").fill("Dewi Lestari")
+    visitor.get_by_label("Organisation (optional)").fill("SAFEnet")
+    visitor.get_by_label("Kind of organisation").select_option("digital_rights")
+    visitor.get_by_label("Country").select_option(label="Indonesia")
+    visitor.get_by_label("Email (never shown publicly").fill("dewi@example.org")
+    visitor.get_by_role("button", name="Send response").click()
+    expect(visitor.get_by_role("heading", name="Check your email")).to_be_visible()
+    for _ in range(50):  # the email is printed on the site's console once the request has committed
+        links = re.findall(r"http://\S+/negotiations/confirm/[^\s/]+/", console_output())
+        if links:
+            break
+        time.sleep(0.1)
+    visitor.goto(links[-1].split("127.0.0.1:8000", 1)[-1])
+    expect(visitor.get_by_role("heading", name=re.compile("your address is confirmed"))).to_be_visible()
+
+    secretariat.goto("/negotiations/to-do/")
+    secretariat.get_by_role("button", name="Publish").first.click()
+    expect(secretariat.get_by_text("Moderated.")).to_be_visible()
+    secretariat.goto(consultation_url)
+    secretariat.get_by_label(re.compile("SAFEnet")).check()
+    secretariat.get_by_label("Reply (published)").fill("Thank you: the chapter will keep a regulators' exception.")
+    secretariat.get_by_role("button", name="Publish reply").click()
+    expect(secretariat.get_by_text("Reply published.")).to_be_visible()
+    secretariat.get_by_role("button", name="Close the consultation now").click()
+    expect(secretariat.get_by_text("Consultation closed")).to_be_visible()
+
+    visitor.goto(consultation_url)
+    expect(visitor.get_by_text("SAFEnet (Indonesia)")).to_be_visible()
+    expect(visitor.get_by_text("keep a regulators' exception")).to_be_visible()
+    expect(visitor.get_by_text("Dewi Lestari")).to_have_count(0)
+    with visitor.expect_download() as pdf:
+        visitor.get_by_role("link", name="PDF").click()
+    assert pdf.value.suggested_filename.endswith("-report.pdf")
+    with open(pdf.value.path(), "rb") as report:
+        assert report.read(5) == b"%PDF-"
+    with visitor.expect_download() as xlsx:
+        visitor.get_by_role("link", name="Excel (XLSX)").click()
+    assert xlsx.value.suggested_filename.endswith("-report.xlsx")
     visitor.context.close()
