@@ -202,3 +202,39 @@ def test_the_secretariat_replies_on_the_consultation_page_and_closes_it_early(cl
     assert consultation.is_closed() and not consultation.is_open()
     page = client.get(consultation.get_absolute_url()).content.decode()
     assert "Noted." in page and "Send response" not in page
+
+
+def test_consultation_and_request_pages_cost_the_same_queries_however_many_responses(client, consultation, secretariat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def publish_one(number):
+        respond(client, consultation, email=f"p{number}@example.org")
+        response = services.submission_verify(Response.objects.latest("pk").token)
+        services.submission_moderate(user=secretariat, submission=response, publish=True)
+        services.reply_publish(user=secretariat, consultation=consultation, responses=[response], text="Thanks.")
+        request = services.request_submit(
+            negotiation=consultation.negotiation, text="Publish it", name="X", email=f"r{number}@example.org"
+        )
+        services.submission_moderate(
+            user=secretariat, submission=services.submission_verify(request.token), publish=True
+        )
+
+    def count(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    urls = [
+        consultation.get_absolute_url(),
+        "/negotiations/DEFA/requests/",
+        f"/api/v1/consultations/{consultation.pk}/responses/",
+        "/api/v1/disclosure-requests/",
+        "/negotiations/consultations/",
+    ]
+    publish_one(0)
+    before = {url: count(url) for url in urls}
+    cache.clear()
+    for number in range(1, 4):
+        publish_one(number)
+    assert {url: count(url) for url in urls} == before

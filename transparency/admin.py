@@ -10,6 +10,7 @@ from .models import (
     DisclosureRequest,
     Document,
     DocumentVersion,
+    Meeting,
     Negotiation,
     Organisation,
     Response,
@@ -103,3 +104,11 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 admin.site.register(DisclosureRequest, SubmissionAdmin)
 admin.site.register(Response, SubmissionAdmin)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["subject", "negotiation", "held_on", "held_with"]
+    list_filter = ["negotiation", "held_with"]
+    filter_horizontal = ["organisations"]
+    autocomplete_fields = ["agenda", "minutes"]

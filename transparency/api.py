@@ -12,7 +12,7 @@ from accounts.throttling import ClientRateThrottle, PublicRateThrottle
 from workprogramme.models import Initiative, MemberState
 
 from . import services
-from .filters import ConsultationFilter, DocumentFilter
+from .filters import ConsultationFilter, DocumentFilter, MeetingFilter
 from .models import (
     Chapter,
     Consultation,
@@ -20,7 +20,9 @@ from .models import (
     DisclosureRequest,
     Document,
     DocumentVersion,
+    Meeting,
     Negotiation,
+    Organisation,
     RejectionReason,
     Response,
     RestrictionReason,
@@ -371,3 +373,75 @@ def _moderate(request, submission):
     data.is_valid(raise_exception=True)
     services.submission_moderate(user=request.user, submission=submission, **data.validated_data)
     return ApiResponse(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code", default=None, allow_null=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "country", "scope", "kind"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    negotiation = serializers.CharField(source="negotiation.code")
+    round = serializers.IntegerField(source="round.number", default=None, allow_null=True)
+    organisations = OrganisationSerializer(many=True, read_only=True)
+    agenda = DocumentSerializer(read_only=True, allow_null=True)
+    minutes = DocumentSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "negotiation",
+            "held_on",
+            "place",
+            "online",
+            "held_with",
+            "subject",
+            "round",
+            "organisations",
+            "agenda",
+            "minutes",
+        ]
+
+
+class MeetingCreateSerializer(serializers.Serializer):
+    negotiation = serializers.SlugRelatedField(slug_field="code", queryset=Negotiation.objects.all())
+    held_on = serializers.DateField()
+    held_with = serializers.ChoiceField(choices=Meeting.With.choices)
+    subject = serializers.CharField(max_length=300)
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    online = serializers.BooleanField(required=False, default=False)
+    organisations = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), many=True, required=False, default=list
+    )
+    agenda = serializers.PrimaryKeyRelatedField(
+        queryset=Document.objects.all(), required=False, allow_null=True, default=None
+    )
+    minutes = serializers.PrimaryKeyRelatedField(
+        queryset=Document.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+@extend_schema_view(list=extend_schema(**PUBLIC), retrieve=extend_schema(**PUBLIC))
+class MeetingViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Meeting.objects.select_related(
+        "negotiation", "round", "agenda__negotiation", "minutes__negotiation"
+    ).prefetch_related("organisations__country")
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+
+    @extend_schema(**WRITE, summary="Record a meeting", request=MeetingCreateSerializer)
+    def create(self, request):
+        data = MeetingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = services.meeting_record(user=request.user, **data.validated_data)
+        return ApiResponse(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(**PUBLIC), retrieve=extend_schema(**PUBLIC))
+class OrganisationViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Organisation.objects.select_related("country")
+    serializer_class = OrganisationSerializer

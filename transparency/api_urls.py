@@ -4,7 +4,9 @@ from .api import (
     ConsultationViewSet,
     DisclosureRequestViewSet,
     DocumentViewSet,
+    MeetingViewSet,
     NegotiationViewSet,
+    OrganisationViewSet,
     ResponseModerationViewSet,
 )
 
@@ -13,6 +15,8 @@ router.register("negotiations", NegotiationViewSet, basename="negotiation")
 router.register("register", DocumentViewSet, basename="register-document")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("disclosure-requests", DisclosureRequestViewSet, basename="disclosure-request")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("stakeholders", OrganisationViewSet, basename="stakeholder")
 router.register("consultation-responses", ResponseModerationViewSet, basename="consultation-response")
 
 urlpatterns = router.urls

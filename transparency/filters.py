@@ -4,7 +4,7 @@ import django_filters
 
 from workprogramme.filters import StrictFilterSet
 
-from .models import Consultation, Document, Negotiation, Organisation
+from .models import Consultation, Document, Meeting, Negotiation, Organisation
 
 
 class DocumentFilter(StrictFilterSet):
@@ -44,3 +44,22 @@ class ConsultationFilter(StrictFilterSet):
     class Meta:
         model = Consultation
         fields = ["negotiation"]
+
+
+class MeetingFilter(StrictFilterSet):
+    negotiation = django_filters.ModelChoiceFilter(
+        queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation"
+    )
+    held_with = django_filters.ChoiceFilter(choices=Meeting.With.choices, label="With")
+    organisation_kind = django_filters.ChoiceFilter(
+        field_name="organisations__kind", choices=Organisation.Kind.choices, label="Kind of organisation", distinct=True
+    )
+    organisation = django_filters.CharFilter(
+        field_name="organisations__name", lookup_expr="icontains", label="Organisation", distinct=True
+    )
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label="From")
+    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label="Until")
+
+    class Meta:
+        model = Meeting
+        fields = ["negotiation", "held_with", "organisation_kind", "organisation", "held_after", "held_before"]

@@ -324,6 +324,41 @@ class DocumentVersion(models.Model):
         return reverse("transparency:version_detail", args=[self.pk])
 
 
+class Meeting(models.Model):
+    """A meeting on a negotiation with Member States or with third parties: public, like the meeting lists of
+    interest representatives some governments keep; its agenda and minutes are register entries with their own state."""
+
+    class With(models.TextChoices):
+        MEMBER_STATES = "member_states", "ASEAN and Member States"
+        THIRD_PARTIES = "third_parties", "Third parties"
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField()
+    place = models.CharField(max_length=200, blank=True)
+    online = models.BooleanField(default=False)
+    held_with = models.CharField(max_length=20, choices=With.choices)
+    subject = models.CharField(max_length=TITLE_MAX_LENGTH)
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="meetings")
+    round = models.ForeignKey(Round, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings")
+    agenda = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    minutes = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(place="") | Q(online=True), name="meeting_has_a_place_or_is_online")
+        ]
+
+    def __str__(self):
+        return f"{self.subject} ({self.held_on:%d %b %Y})"
+
+    @property
+    def where(self):
+        if self.online and self.place:
+            return f"{self.place} and online"
+        return "Online" if self.online else self.place
+
+
 class Moderation(models.TextChoices):
     UNVERIFIED = "unverified", "Email not yet verified"
     AWAITING = "awaiting", "Awaiting moderation"

@@ -25,6 +25,7 @@ from .models import (
     DisclosureRequest,
     Document,
     DocumentVersion,
+    Meeting,
     Moderation,
     Organisation,
     RejectionReason,
@@ -158,6 +159,45 @@ def previous_public_version(version):
         .order_by("-number")
         .first()
     )
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    user,
+    negotiation,
+    held_on,
+    held_with,
+    subject,
+    place="",
+    online=False,
+    organisations=(),
+    round=None,
+    agenda=None,
+    minutes=None,
+):
+    """Record a meeting for the public list; its agenda and minutes are register entries of the same negotiation."""
+    permissions.check_can_manage(user)
+    for field, item in (("round", round), ("agenda", agenda), ("minutes", minutes)):
+        if item is not None and item.negotiation_id != negotiation.pk:
+            raise ValidationError({field: "It belongs to another negotiation."})
+    meeting = Meeting(
+        negotiation=negotiation,
+        held_on=held_on,
+        held_with=held_with,
+        subject=_require(subject, "subject", "Say what the meeting was about."),
+        place=(place or "").strip(),
+        online=online,
+        round=round,
+        agenda=agenda,
+        minutes=minutes,
+    )
+    if not meeting.place and not online:
+        raise ValidationError({"place": "Say where the meeting was held, or that it was online."})
+    meeting.full_clean()
+    meeting.save()
+    meeting.organisations.set(organisations)
+    return meeting
 
 
 # What the public sends: requests and responses ------------------------------------------------------------------

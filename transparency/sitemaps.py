@@ -8,7 +8,12 @@ from .models import Consultation, Document, DocumentVersion, Negotiation
 
 class TransparencyPagesSitemap(Sitemap):
     def items(self):
-        return ["transparency:negotiation_list", "transparency:consultation_list", "transparency:stakeholders"]
+        return [
+            "transparency:negotiation_list",
+            "transparency:consultation_list",
+            "transparency:meeting_list",
+            "transparency:stakeholders",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -7,6 +7,7 @@ app_name = "transparency"
 urlpatterns = [
     path("", views.negotiation_list, name="negotiation_list"),
     path("stakeholders/", views.stakeholders, name="stakeholders"),
+    path("meetings/", views.meetings, name="meeting_list"),
     path("consultations/", views.consultation_list, name="consultation_list"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation_detail"),
     path(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import exports, permissions, redline, services
-from .filters import DocumentFilter, OrganisationFilter
+from .filters import DocumentFilter, MeetingFilter, OrganisationFilter
 from .forms import (
     AnswerForm,
     ConsultationForm,
@@ -30,6 +30,7 @@ from .models import (
     DisclosureRequest,
     Document,
     DocumentVersion,
+    Meeting,
     Moderation,
     Negotiation,
     Organisation,
@@ -182,6 +183,20 @@ def stakeholders(request):
         request,
         "transparency/stakeholders.html",
         {"filter": filterset, "organisations": organisations},
+        status=200 if filterset.is_valid() else 400,
+    )
+
+
+def meetings(request):
+    """Who met whom on which negotiation, with links to the agenda and minutes in the register (and their state)."""
+    queryset = Meeting.objects.select_related("negotiation", "round", "agenda", "minutes").prefetch_related(
+        "organisations__country"
+    )
+    filterset = MeetingFilter(request.GET, queryset=queryset)
+    return render(
+        request,
+        "transparency/meeting_list.html",
+        {"filter": filterset, "meetings": filterset.qs if filterset.is_valid() else Meeting.objects.none()},
         status=200 if filterset.is_valid() else 400,
     )
 
