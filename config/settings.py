@@ -266,6 +266,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name with another app's ("kind", "reason") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ReasonEnum": "reporting.models.Reason",
+        "RegisterDocumentKindEnum": "transparency.models.Document.Kind",
+        "DisclosureEnum": "transparency.models.Document.Disclosure",
+        "DecidableDisclosureEnum": "transparency.services.DECIDABLE_CHOICES",
+        "RestrictionReasonEnum": "transparency.models.RestrictionReason",
+        "RejectionReasonEnum": "transparency.models.RejectionReason",
+        "OrganisationKindEnum": "transparency.models.Organisation.Kind",
+    },
 }
 
 # Content-Security-Policy on every page (django-csp): the site serves all its own scripts, styles and images, so

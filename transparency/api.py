@@ -151,7 +151,7 @@ class DocumentDetailSerializer(DocumentSerializer):
 
 
 class DecideSerializer(serializers.Serializer):
-    to_state = serializers.ChoiceField(choices=list(services.DECIDABLE))
+    to_state = serializers.ChoiceField(choices=services.DECIDABLE_CHOICES)
     explanation = serializers.CharField(max_length=2000, help_text="Published with the decision.")
     reason = serializers.ChoiceField(choices=RestrictionReason.choices, required=False, default="")
     review_on = serializers.DateField(required=False, allow_null=True, default=None)

@@ -36,6 +36,7 @@ from .models import (
 )
 
 DECIDABLE = (Document.Disclosure.PUBLIC, Document.Disclosure.RESTRICTED, Document.Disclosure.PENDING)
+DECIDABLE_CHOICES = [(state.value, state.label) for state in DECIDABLE]
 SEND_VERIFICATION = "transparency.send_verification"
 
 
