@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 30.0},
     # Progress reports still building long after they were issued get their build queued again.
     "reports-stuck-builds": {"task": "reports.requeue_stuck_builds", "schedule": 300.0},
+    # Subscribers hear that a consultation closes in three days; each consultation's notice is sent once.
+    "consultation-closing-notices": {
+        "task": "transparency.send_closing_notices",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 # The outbox (outbox/services.py): seconds to wait for the broker when handing work over after a commit; a
 # job handed over but not done after the lease is handed over again; failed attempts back off exponentially.

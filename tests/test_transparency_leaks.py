@@ -2,7 +2,7 @@
 
 A marker is filed wherever the public must never see it: the names and emails of people who respond and ask, the
 text of unconfirmed, unmoderated and rejected responses and requests, the text and file of a restricted document's
-versions, an unpublished version of a public document, and an unpublished consultation.
+versions, an unpublished version of a public document, an unpublished consultation, and subscribers' emails.
 """
 
 import pytest
@@ -48,6 +48,9 @@ def leaked(secretariat, settings):
     for text in (f"{MARKER} unverified request", f"{MARKER} unmoderated request!"):
         request = services.request_submit(negotiation=negotiation, text=text, name=MARKER, email="r@example.org")
     services.submission_verify(request.token)
+
+    subscription = services.subscription_request(email=f"{MARKER.lower()}@example.org", negotiation=negotiation)
+    services.subscription_confirm(subscription.token)
 
     restricted, _, _ = chapter_draft_restricted(secretariat, negotiation)
     hidden = services.version_add(user=secretariat, document=document, text=f"{MARKER} unpublished third draft")

@@ -133,3 +133,7 @@ class ReplyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["responses"].queryset = consultation.responses.public()
         self.fields["responses"].label_from_instance = lambda response: f"{response.pk}. {response.public_author}"
+
+
+class SubscribeForm(Honeypot):
+    email = forms.EmailField(label="Your email (confirmed by a link; never shown)")

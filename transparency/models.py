@@ -496,6 +496,7 @@ class Consultation(models.Model):
     questions = models.TextField(max_length=PUBLIC_TEXT_MAX_LENGTH, help_text="One question a line.")
     published = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True, help_text="When the Secretariat closed it early.")
+    closing_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -609,3 +610,44 @@ class Reply(models.Model):
 
     def __str__(self):
         return f"Reply {self.pk}"
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at=None)
+
+
+class Subscription(models.Model):
+    """News of one negotiation or one consultation by email: confirmed by a link (double opt-in), ended by another."""
+
+    email = models.EmailField()
+    negotiation = models.ForeignKey(
+        Negotiation, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    consultation = models.ForeignKey(
+        Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    address = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(negotiation__isnull=False) & Q(consultation__isnull=True))
+                | (Q(negotiation__isnull=True) & Q(consultation__isnull=False)),
+                name="subscription_to_one_negotiation_or_consultation",
+            )
+        ]
+
+    def __str__(self):
+        return f"Subscription {self.pk}"
+
+    @property
+    def target(self):
+        return self.negotiation or self.consultation

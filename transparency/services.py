@@ -32,12 +32,14 @@ from .models import (
     Reply,
     Response,
     RestrictionReason,
+    Subscription,
     version_path,
 )
 
 DECIDABLE = (Document.Disclosure.PUBLIC, Document.Disclosure.RESTRICTED, Document.Disclosure.PENDING)
 DECIDABLE_CHOICES = [(state.value, state.label) for state in DECIDABLE]
 SEND_VERIFICATION = "transparency.send_verification"
+ANNOUNCE = "transparency.announce"
 
 
 class WrongState(ReportingWrongState):
@@ -94,6 +96,7 @@ def disclosure_decide(*, user, document, to_state, explanation, reason="", revie
         document.public_since = today
         # Disclosing a document discloses the versions it holds; later versions are published one by one.
         document.versions.filter(disclosed_at=None).update(disclosed_at=timezone.now())
+        enqueue(ANNOUNCE, "document", document.pk)
     else:
         document.public_since = None
     document.save()
@@ -137,6 +140,8 @@ def version_add(*, user, document, text="", upload=None, label="", dated=None, p
         version.disclosed_at = timezone.now()
     version.full_clean(exclude=["file", "added_by", "document"])
     version.save()
+    if publish:
+        enqueue(ANNOUNCE, "version", version.pk)
     return version
 
 
@@ -150,6 +155,7 @@ def version_publish(*, user, version):
         raise WrongState("This version is already public.")
     version.disclosed_at = timezone.now()
     version.save(update_fields=["disclosed_at"])
+    enqueue(ANNOUNCE, "version", version.pk)
     return version
 
 
@@ -411,6 +417,8 @@ def consultation_create(
         raise ValidationError({"closes_on": "A consultation closes on or after the day it opens."})
     consultation.full_clean(exclude=["created_by"])
     consultation.save()
+    if publish:
+        enqueue(ANNOUNCE, "consultation", consultation.pk)
     return consultation
 
 
@@ -443,3 +451,74 @@ def reply_publish(*, user, consultation, responses, text):
     reply = Reply.objects.create(consultation=consultation, text=text, written_by=user)
     reply.responses.set(responses)
     return reply
+
+
+# Subscriptions ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_request(*, email, negotiation=None, consultation=None, address=""):
+    """Ask for news of a negotiation or a consultation; nothing is sent until the emailed link confirms the address.
+
+    Asking again for what an address already follows changes nothing and sends nothing, and answers the same, so
+    the form never tells anyone who follows what."""
+    if (negotiation is None) == (consultation is None):
+        raise ValidationError({"email": "Subscribe to one negotiation or one consultation."})
+    email = _require(email, "email", "Give an email address: a link to it confirms the subscription.")
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from error
+    hashed = address_hash(address)
+    _check_rate(Subscription, hashed, email)
+    following = Subscription.objects.active().filter(
+        email__iexact=email, negotiation=negotiation, consultation=consultation
+    )
+    if following.exists():
+        return following.first()
+    subscription = Subscription.objects.create(
+        email=email, negotiation=negotiation, consultation=consultation, token=_new_token(), address=hashed
+    )
+    enqueue(SEND_VERIFICATION, "subscription", subscription.pk)
+    return subscription
+
+
+def subscription_confirm(token):
+    subscription = Subscription.objects.filter(token=token, unsubscribed_at=None).first() if token else None
+    if subscription is not None and subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+    return subscription
+
+
+def subscription_exists(token):
+    return bool(token) and Subscription.objects.filter(token=token).exists()
+
+
+def subscription_cancel(token):
+    """One click ends it; the same link again finds it ended."""
+    subscription = Subscription.objects.filter(token=token).first() if token else None
+    if subscription is not None and subscription.unsubscribed_at is None:
+        subscription.unsubscribed_at = timezone.now()
+        subscription.save(update_fields=["unsubscribed_at"])
+    return subscription
+
+
+CLOSING_NOTICE_DAYS = 3
+
+
+@transaction.atomic
+def consultations_closing_soon(today=None):
+    """Consultations closing within CLOSING_NOTICE_DAYS whose closing notice is not sent yet: marked, and queued."""
+    today = today or timezone.localdate()
+    due = list(
+        Consultation.objects.public()
+        .select_for_update(skip_locked=True)
+        .filter(closed_at=None, closing_notice_sent_at=None, closes_on__gte=today)
+        .filter(closes_on__lte=today + timedelta(days=CLOSING_NOTICE_DAYS))
+    )
+    for consultation in due:
+        consultation.closing_notice_sent_at = timezone.now()
+        consultation.save(update_fields=["closing_notice_sent_at"])
+        enqueue(ANNOUNCE, "closing", consultation.pk)
+    return due

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import exports, permissions, redline, services
@@ -22,6 +23,7 @@ from .forms import (
     ReplyForm,
     RequestForm,
     ResponseForm,
+    SubscribeForm,
     VersionForm,
 )
 from .models import (
@@ -66,7 +68,12 @@ def negotiation_detail(request, code):
     return render(
         request,
         "transparency/negotiation_detail.html",
-        {"negotiation": negotiation, "by_state": by_state, "consultations": consultations},
+        {
+            "negotiation": negotiation,
+            "by_state": by_state,
+            "consultations": consultations,
+            "subscribe_form": SubscribeForm(),
+        },
     )
 
 
@@ -308,6 +315,7 @@ def consultation_detail(request, pk):
             "replies": _public_replies(consultation),
             "form": form if consultation.is_open() else None,
             "reply_form": reply_form,
+            "subscribe_form": SubscribeForm(),
         },
         status=status,
     )
@@ -416,3 +424,48 @@ def answer(request, pk):
         return _redirect_back(request, error)
     messages.success(request, "Answer published.")
     return _redirect_back(request)
+
+
+@require_POST
+def subscribe(request, code=None, pk=None):
+    """Follow a negotiation or a consultation by email (double opt-in); the answer is the same whoever asks."""
+    negotiation = get_object_or_404(Negotiation, code=code) if code else None
+    consultation = get_object_or_404(Consultation.objects.public(), pk=pk) if pk else None
+    form = SubscribeForm(request.POST)
+    if form.is_valid():
+        try:
+            if not form.cleaned_data["website"]:
+                services.subscription_request(
+                    email=form.cleaned_data["email"],
+                    negotiation=negotiation,
+                    consultation=consultation,
+                    address=_address(request),
+                )
+            return render(request, "transparency/check_email.html", {"subscription": True})
+        except ValidationError as error:
+            _refused(form, error)
+    return render(
+        request,
+        "transparency/subscribe.html",
+        {"form": form, "target": negotiation or consultation},
+        status=400,
+    )
+
+
+def subscription_confirm(request, token):
+    subscription = services.subscription_confirm(token)
+    if subscription is None:
+        raise Http404("This link is not valid.")
+    return render(request, "transparency/subscription.html", {"subscription": subscription, "confirmed": True})
+
+
+@csrf_exempt  # RFC 8058: mail programs send the one-click POST without a session or token
+def unsubscribe(request, token):
+    if request.method == "POST":
+        subscription = services.subscription_cancel(token)
+        if subscription is None:
+            raise Http404("This link is not valid.")
+        return render(request, "transparency/subscription.html", {"subscription": subscription})
+    if not services.subscription_exists(token):
+        raise Http404("This link is not valid.")
+    return render(request, "transparency/unsubscribe.html")
