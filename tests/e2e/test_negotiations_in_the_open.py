@@ -149,3 +149,31 @@ def test_a_consultation_end_to_end_from_a_published_chapter_version_to_its_repor
         visitor.get_by_role("link", name="Excel (XLSX)").click()
     assert xlsx.value.suggested_filename.endswith("-report.xlsx")
     visitor.context.close()
+
+
+def test_the_pages_work_under_the_content_security_policy(site, browser, as_user):
+    from .test_content_security_policy import assert_nothing_refused, visit, watched
+
+    context = browser.new_context(base_url=site)
+    page = watched(context.new_page())
+    try:
+        for url in [
+            "/negotiations/",
+            "/negotiations/DEFA/",
+            "/negotiations/DEFA/register/?kind=study",
+            "/negotiations/DEFA/requests/",
+            "/negotiations/consultations/",
+            "/negotiations/meetings/",
+            "/negotiations/stakeholders/",
+        ]:
+            visit(page, url)
+        # The honeypot is in the page but not on screen: people never fill it.
+        page.goto("/negotiations/DEFA/requests/")
+        box = page.locator(".honeypot").bounding_box()
+        assert box is None or box["x"] + box["width"] <= 0
+        assert_nothing_refused(page)
+    finally:
+        context.close()
+    secretariat = watched(as_user("secretariat"))
+    visit(secretariat, "/negotiations/to-do/")
+    visit(secretariat, "/negotiations/DEFA/consultations/new/")
