@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -140,6 +140,10 @@ def version_add(*, user, document, text="", upload=None, label="", dated=None, p
         version.disclosed_at = timezone.now()
     version.full_clean(exclude=["file", "added_by", "document"])
     version.save()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchVector
+
+        DocumentVersion.objects.filter(pk=version.pk).update(search_vector=SearchVector("text", config="english"))
     if publish:
         enqueue(ANNOUNCE, "version", version.pk)
     return version

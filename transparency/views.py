@@ -6,6 +6,7 @@ Thin views: load through the public selectors (or the staff view when `can_manag
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +39,8 @@ from .models import (
     Organisation,
     Response,
 )
+
+REGISTER_PAGE_SIZE = 100
 
 
 def _refused(form, error):
@@ -82,10 +85,17 @@ def register(request, code):
     negotiation = get_object_or_404(Negotiation, code=code)
     filterset = DocumentFilter(request.GET, queryset=Document.objects.in_register().filter(negotiation=negotiation))
     documents = filterset.qs if filterset.is_valid() else Document.objects.none()
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "transparency/register.html",
-        {"negotiation": negotiation, "filter": filterset, "documents": documents},
+        {
+            "negotiation": negotiation,
+            "filter": filterset,
+            "page": Paginator(documents, REGISTER_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+        },
         status=200 if filterset.is_valid() else 400,
     )
 

@@ -1,10 +1,9 @@
 from django.db import migrations
 
-# Match the expressions DocumentQuerySet.search() and DocumentVersionQuerySet.search() build, so PostgreSQL can use
-# them; other databases (SQLite for local work) search with LIKE and need no index.
+# Matches the expression DocumentQuerySet.search() builds, so PostgreSQL can use it; other databases (SQLite for
+# local work) search with LIKE and need no index. Versions keep a stored vector instead (0004).
 INDEXES = {
     "transparency_document_search_idx": ("transparency_document", "search_text"),
-    "transparency_version_search_idx": ("transparency_documentversion", "text"),
 }
 
 
