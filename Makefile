@@ -32,6 +32,7 @@ load:
 	$(PY) manage.py load_plans
 	$(PY) manage.py load_difap_implementation
 	$(PY) manage.py load_baseline
+	$(PY) manage.py load_negotiations
 
 demo:
 	$(PY) manage.py load_demo

@@ -19,7 +19,9 @@ def reporter_username(body):
 def create_demo_people(password=DEMO_PASSWORD):
     """Create or refresh the demo accounts; returns the usernames. Safe to run again."""
     secretariat_group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
-    secretariat_group.permissions.set(Permission.objects.filter(content_type__app_label__in=["workprogramme", "difap"]))
+    secretariat_group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["workprogramme", "difap", "transparency"])
+    )
     people = [
         (
             "admin",

@@ -15,6 +15,7 @@ SECTIONS = (
     ("reports", "", "reports"),
     ("opendata", "", "open-data"),
     ("charts", "", "dashboards"),
+    ("transparency", "", "negotiations"),
 )
 SECTION_PAGES = {
     "initiatives": "workprogramme:initiative_list",
@@ -24,6 +25,7 @@ SECTION_PAGES = {
     "reports": "reports:report_list",
     "open-data": "opendata:index",
     "dashboards": "charts:dashboard",
+    "negotiations": "transparency:negotiation_list",
 }
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reports",
     "charts",
     "opendata",
+    "transparency",
     "idempotency",
     "outbox",
     "publiccache",
@@ -199,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 30.0},
     # Progress reports still building long after they were issued get their build queued again.
     "reports-stuck-builds": {"task": "reports.requeue_stuck_builds", "schedule": 300.0},
+    # Subscribers hear that a consultation closes in three days; each consultation's notice is sent once.
+    "consultation-closing-notices": {
+        "task": "transparency.send_closing_notices",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 # The outbox (outbox/services.py): seconds to wait for the broker when handing work over after a commit; a
 # job handed over but not done after the lease is handed over again; failed attempts back off exponentially.
@@ -209,6 +215,9 @@ OUTBOX_BACKOFF_MAX_SECONDS = 600
 
 # Absolute links in emails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Requests and consultation responses the public may send an hour, per network address and per email address.
+TRANSPARENCY_SUBMISSIONS_PER_HOUR = env.int("TRANSPARENCY_SUBMISSIONS_PER_HOUR", default=5)
 
 
 def _cache_url_beside_broker(broker_url):
@@ -284,6 +293,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name with another app's ("kind", "reason") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ReasonEnum": "reporting.models.Reason",
+        "RegisterDocumentKindEnum": "transparency.models.Document.Kind",
+        "DisclosureEnum": "transparency.models.Document.Disclosure",
+        "DecidableDisclosureEnum": "transparency.services.DECIDABLE_CHOICES",
+        "RestrictionReasonEnum": "transparency.models.RestrictionReason",
+        "RejectionReasonEnum": "transparency.models.RejectionReason",
+        "OrganisationKindEnum": "transparency.models.Organisation.Kind",
+    },
 }
 
 # Content-Security-Policy on every page (django-csp): the site serves all its own scripts, styles and images, so

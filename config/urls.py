@@ -9,6 +9,7 @@ from publiccache.pages import public_page
 from reporting import feeds as progress_feeds
 from reports.feeds import PublishedReportsFeed
 from reports.sitemaps import SITEMAPS
+from transparency.feeds import PublishedDocumentsFeed
 from workprogramme import views as catalogue_views
 
 from .health import healthz
@@ -28,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("workprogramme.api.urls")),
     path("api/v1/", include("reporting.api.urls")),
     path("api/v1/", include("reports.api_urls")),
+    path("api/v1/", include("transparency.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script from its own URL, as the Content-Security-Policy requires.
     path(
@@ -50,11 +52,13 @@ urlpatterns = [
         public_page(progress_feeds.MemberStateProgressFeed()),
         name="feed_progress_member_state",
     ),
+    path("feeds/negotiations/", public_page(PublishedDocumentsFeed()), name="feed_register"),
     path("sitemap.xml", public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("reporting/", include("reporting.urls")),
     path("reports/", include("reports.urls")),
     path("open-data/", include("opendata.urls")),
     path("dashboards/", include("charts.urls")),
+    path("negotiations/", include("transparency.urls")),
     path("", include("workprogramme.urls")),
 ]
 

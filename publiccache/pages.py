@@ -24,8 +24,8 @@ from simple_history.models import HistoricalChanges
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-record:generation"
-# The apps whose records the public pages, feeds and sitemap show.
-PUBLIC_RECORD_APPS = ("workprogramme", "difap", "reporting", "reports")
+# The apps whose records the public pages, feeds and sitemap show (the negotiations feed and sitemap too).
+PUBLIC_RECORD_APPS = ("workprogramme", "difap", "reporting", "reports", "transparency")
 # After the cache fails, leave it alone for a while: a save must not wait on a dead cache's timeouts.
 RETRY_AFTER_SECONDS = 30
 _unreachable_until = 0.0

@@ -739,11 +739,10 @@ def _office_part_present(upload, extension):
         upload.seek(0)
 
 
-@transaction.atomic
-def evidence_add_file(*, user, update, title, upload, disclosure=Evidence.Disclosure.PUBLIC, restriction_reason=""):
-    """Store an uploaded file after checking its size, extension and content; kept under its SHA-256."""
-    _check_evidence_editable(user, update)
-    disclosure, restriction_reason = _disclosure(disclosure, restriction_reason)
+def check_evidence_file(upload):
+    """Refuse a file that is too large or not an allowed type by content; returns (content type, SHA-256).
+
+    Every stored upload goes through this: evidence here, and the documents of the disclosure register."""
     allowed = ", ".join(sorted({e.upper() for e in EVIDENCE_TYPES if e != "jpeg"}))
     if upload.size > MAX_EVIDENCE_BYTES:
         size = math.ceil(upload.size / 1048576 * 10) / 10  # rounded up, so that 10 MB and a byte reads "10.1"
@@ -762,6 +761,15 @@ def evidence_add_file(*, user, update, title, upload, disclosure=Evidence.Disclo
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    return content_type, digest.hexdigest()
+
+
+@transaction.atomic
+def evidence_add_file(*, user, update, title, upload, disclosure=Evidence.Disclosure.PUBLIC, restriction_reason=""):
+    """Store an uploaded file after checking its size, extension and content; kept under its SHA-256."""
+    _check_evidence_editable(user, update)
+    disclosure, restriction_reason = _disclosure(disclosure, restriction_reason)
+    content_type, sha256 = check_evidence_file(upload)
     evidence = Evidence(
         update=update,
         kind=Evidence.Kind.FILE,
@@ -769,7 +777,7 @@ def evidence_add_file(*, user, update, title, upload, disclosure=Evidence.Disclo
         filename=upload.name[-255:],
         content_type=content_type,
         size=upload.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         added_by=user,
         disclosure=disclosure,
         restriction_reason=restriction_reason,

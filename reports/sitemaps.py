@@ -3,6 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from transparency.sitemaps import SITEMAPS as TRANSPARENCY_SITEMAPS
 from workprogramme.models import Body, Initiative, MemberState, Programme
 
 from .models import ProgressReport
@@ -60,4 +61,5 @@ SITEMAPS = {
     "member-states": MemberStateSitemap,
     "bodies": BodySitemap,
     "reports": ReportSitemap,
+    **TRANSPARENCY_SITEMAPS,
 }

@@ -20,6 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # The running site's environment (its database), for tests that prepare data with manage.py beside the browser.
 SITE_ENV = {}
+SITE_CONSOLE = {}
+
+
+def console_output():
+    """What the running site printed on its console so far (emails included)."""
+    return SITE_CONSOLE["path"].read_text(encoding="utf-8", errors="replace")
 
 
 def _free_port():
@@ -62,6 +68,7 @@ def site_env(tmp_path_factory):
         ["load_plans"],
         ["load_difap_implementation"],
         ["load_baseline"],
+        ["load_negotiations"],
         ["load_demo"],
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
@@ -73,14 +80,17 @@ def site(site_env, tmp_path_factory):
     """Base URL of a running site with both plans, the 2019 baseline, the demo people and an open period."""
     manage = [sys.executable, "manage.py"]
     port = _free_port()
-    # runserver logs every request: into a file, since a pipe nobody reads fills up and then blocks the server.
+    # runserver logs every request and prints every email (console backend): into files, since a pipe nobody reads
+    # fills up and then blocks the server; tests read confirmation links from the console.
     log = tmp_path_factory.mktemp("runserver") / "runserver.log"
-    with open(log, "wb") as log_file:
+    console = tmp_path_factory.mktemp("console") / "runserver.out"
+    SITE_CONSOLE["path"] = console
+    with open(log, "wb") as log_file, open(console, "wb") as console_file:
         server = subprocess.Popen(
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT,
-            env=site_env,
-            stdout=subprocess.DEVNULL,
+            env={**site_env, "PYTHONUNBUFFERED": "1"},
+            stdout=console_file,
             stderr=log_file,
         )
     base = f"http://127.0.0.1:{port}"
