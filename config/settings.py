@@ -296,6 +296,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name with another app's ("kind", "reason") get names of their own.
     "ENUM_NAME_OVERRIDES": {
         "ReasonEnum": "reporting.models.Reason",
+        "DatePrecisionEnum": "workprogramme.models.DatePrecision",
         "RegisterDocumentKindEnum": "transparency.models.Document.Kind",
         "DisclosureEnum": "transparency.models.Document.Disclosure",
         "DecidableDisclosureEnum": "transparency.services.DECIDABLE_CHOICES",

@@ -26,18 +26,31 @@ def plans_of_search_queries(client, url):
     return plans
 
 
-@pytest.mark.parametrize("url", ["/initiatives/?search=roaming", "/api/v1/initiatives/?search=roaming"])
-def test_the_search_and_its_count_use_the_full_text_index(client, url):
-    plans = plans_of_search_queries(client, url)
+def plan_of_the_search(text):
+    """The plan of the search's own condition (Initiative.objects.search, which the list and the API filter use).
 
-    assert len(plans) == 2  # the paginator's count and the page: the text is matched twice, no more
-    for plan in plans:
-        assert "initiative_search_idx" in plan, plan
-        assert "Seq Scan on workprogramme_initiative" not in plan, plan
+    On the page, joins to the programme and outcome come first in a catalogue this small, whatever the indexes;
+    what can break is whether the condition itself can be served by them (the OR with UPPER(code) once could not).
+    """
+    from workprogramme.models import Initiative
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    return Initiative.objects.search(text).values("pk").explain()
+
+
+@pytest.mark.parametrize("url", ["/initiatives/?search=roaming", "/api/v1/initiatives/?search=roaming"])
+def test_the_page_matches_the_text_twice_no_more(client, url):
+    assert len(plans_of_search_queries(client, url)) == 2  # the paginator's count and the page
+
+
+def test_the_search_uses_the_full_text_index():
+    plan = plan_of_the_search("roaming")
+    assert "initiative_search_idx" in plan, plan
+    assert "Seq Scan on workprogramme_initiative" not in plan, plan
 
 
 def test_a_code_in_any_case_is_found_through_its_own_index(client):
-    plans = plans_of_search_queries(client, "/initiatives/?search=awpec-16")
-
-    assert all("initiative_code_upper_idx" in plan for plan in plans), plans
+    plan = plan_of_the_search("awpec-16")
+    assert "initiative_code_upper_idx" in plan, plan
     assert "AWPEC-16" in client.get("/initiatives/?search=awpec-16").content.decode()
