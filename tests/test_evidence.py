@@ -189,8 +189,16 @@ def test_a_pdf_renamed_png_is_refused(draft, telsom, media_root):
     assert_refused(draft, telsom, media_root, upload("chart.png", PDF), f"chart.png is not an allowed file. {ALLOWED}")
 
 
-def test_a_file_without_an_extension_is_refused(draft, telsom, media_root):
-    assert_refused(draft, telsom, media_root, upload("minutes", PDF), f"minutes is not an allowed file. {ALLOWED}")
+def test_a_photo_renamed_pdf_is_refused(draft, telsom, media_root):
+    assert_refused(
+        draft, telsom, media_root, upload("minutes.pdf", JPEG), f"minutes.pdf is not an allowed file. {ALLOWED}"
+    )
+
+
+@pytest.mark.parametrize("name", ["minutes", "pdf"])
+def test_a_file_without_an_extension_is_refused(draft, telsom, media_root, name):
+    # Even one named after a type it holds: the name must end in an allowed extension.
+    assert_refused(draft, telsom, media_root, upload(name, PDF), f"{name} is not an allowed file. {ALLOWED}")
 
 
 def test_a_zip_renamed_docx_without_a_document_is_refused(draft, telsom, media_root):

@@ -435,3 +435,49 @@ def test_observer_cannot_create_a_period(observer):
         period_create(user=observer, year=2026, half=2)
 
     assert not Period.objects.filter(year=2026, half=2).exists()
+
+
+# What the update's page offers each person ------------------------------------------------------------------------
+
+ACTIONS = ["Edit", "Submit for review", "Withdraw", "Accept", "Return for revision", "Remove"]
+
+
+def offered(client, username, update):
+    """The actions the update's page offers this person: the same rules as the services, shown before trying."""
+    client.force_login(user(username))
+    page = client.get(f"/reporting/updates/{update.pk}/").content.decode()
+    return {action for action in ACTIONS if f">{action}</" in page}
+
+
+def test_the_page_offers_editing_to_the_body_and_the_secretariat_only(client, telsom_draft):
+    assert offered(client, "telsom", telsom_draft) == {"Edit", "Submit for review"}
+    assert offered(client, "secretariat", telsom_draft) == {"Edit", "Submit for review"}
+    assert offered(client, "accp", telsom_draft) == set()
+    assert offered(client, "accec", telsom_draft) == set()
+
+
+def test_the_page_offers_review_to_a_reviewer_of_another_body_only(client, telsom_submitted, accec_submitted):
+    assert offered(client, "accec", telsom_submitted) == {"Accept", "Return for revision"}
+    assert offered(client, "telsom", telsom_submitted) == {"Withdraw"}
+    assert offered(client, "secretariat", telsom_submitted) == {"Withdraw"}
+    # ACCEC's reviewer files ACCEC's own lines: withdrawing its update, yes; reviewing it, no.
+    assert offered(client, "accec", accec_submitted) == {"Withdraw"}
+
+
+def test_the_page_offers_removing_evidence_to_whoever_may_and_asks_a_reason_where_one_is_owed(
+    client, telsom_draft, telsom, reviewer
+):
+    evidence_add_link(user=telsom, update=telsom_draft, title="Workshop minutes", url="https://asean.org/minutes")
+
+    assert "Remove" in offered(client, "telsom", telsom_draft)
+    assert "Reason for removing it (optional)" in client.get(f"/reporting/updates/{telsom_draft.pk}/").content.decode()
+    assert "Remove" not in offered(client, "accp", telsom_draft)
+    assert "Remove" in offered(client, "secretariat", telsom_draft)
+    page = client.get(f"/reporting/updates/{telsom_draft.pk}/").content.decode()
+    assert "Reason for removing it (optional)" not in page and "Reason for removing it" in page
+
+    submitted = update_submit(user=telsom, update=telsom_draft, version=fresh(telsom_draft).version)
+    assert "Remove" in offered(client, "telsom", submitted)
+    accepted = update_accept(user=reviewer, update=submitted, version=submitted.version)
+    assert "Remove" not in offered(client, "telsom", accepted)
+    assert "Remove" in offered(client, "secretariat", accepted)
