@@ -208,3 +208,21 @@ def test_the_roll_up_takes_as_many_queries_for_25_lines_as_for_5(plan, django_as
     with django_assert_max_num_queries(len(five)):
         snapshot = compute(period, programme)
     assert snapshot["totals"]["lines"] == 25
+
+
+def test_a_report_on_an_earlier_period_leaves_out_what_was_reported_after_it(plan):
+    programme, period = plan
+    earlier = Period.objects.get(year=2025, half=1)
+
+    snapshot = compute(earlier, programme)
+
+    lines = {line["code"]: (line["status"], line["reported"]) for line in snapshot["lines"]}
+    # Rebuilt today, the 2025-H1 report still says what was known in 2025-H1: 2025-H2's updates come after it.
+    assert lines == {
+        "T-1": ("no_report", False),
+        "T-2": ("not_started", True),
+        "T-3": ("in_progress", True),
+        "T-4": ("no_report", False),
+        "T-5": ("no_report", False),
+    }
+    assert snapshot["totals"]["counts"]["completed"] == 0
