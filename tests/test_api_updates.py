@@ -434,7 +434,14 @@ def test_refusal_is_replayed_too_and_nothing_is_created(telsom_api, period):
 
 
 def test_overlong_key_is_400(telsom_api, period):
-    response = telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json", HTTP_IDEMPOTENCY_KEY="k" * 300)
+    response = telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json", HTTP_IDEMPOTENCY_KEY="k" * 256)
     assert response.status_code == 400
-    assert response.json()["detail"]
+    assert response.json() == {"detail": "Idempotency-Key is at most 255 characters."}
     assert not Update.objects.filter(period=period).exists()
+
+
+def test_a_key_of_255_characters_is_kept(telsom_api, period):
+    key = "k" * 255
+    response = telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert response.status_code == 201
+    assert IdempotentRequest.objects.get(key=key).status_code == 201
