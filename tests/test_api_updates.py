@@ -407,6 +407,14 @@ def test_same_key_different_body_is_422(telsom_api, period):
     assert not Update.objects.filter(period=period, initiative=line("AWPEC-1.3")).exists()
 
 
+def test_each_new_key_is_a_new_request(telsom_api, period):
+    first = telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json", HTTP_IDEMPOTENCY_KEY="file-1")
+    second = telsom_api.post(f"{API}/updates/", new("AWPEC-1.3"), format="json", HTTP_IDEMPOTENCY_KEY="file-2")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert "Idempotent-Replayed" not in second
+    assert {u.initiative.code for u in Update.objects.filter(period=period)} == {"AWPEC-1.1", "AWPEC-1.3"}
+
+
 def test_keys_are_per_user(telsom_api, period):
     telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json", HTTP_IDEMPOTENCY_KEY="shared")
     accp = token_client("accp")
