@@ -395,6 +395,9 @@ def test_same_key_same_body_gives_the_same_answer_once(telsom_api, period):
     assert second["Idempotent-Replayed"] == "true"
     assert second.json() == first.json()
     assert Update.objects.filter(period=period, initiative=line("AWPEC-1.1")).count() == 1
+    # What was kept says which request it answers, for whoever looks into a client's retries.
+    kept = IdempotentRequest.objects.get(key="file-1.1")
+    assert (kept.user.username, kept.method, kept.path, kept.status_code) == ("telsom", "POST", f"{API}/updates/", 201)
 
 
 def test_same_key_different_body_is_422(telsom_api, period):
