@@ -3,6 +3,7 @@ import json
 from functools import wraps
 
 from django.db import IntegrityError, transaction
+from django.db.models import JSONField, Value
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -92,6 +93,8 @@ def _answer(view_method, view, request, *args, **kwargs):
         claim.delete()  # a server fault is not an answer to replay: a retry really retries
     else:
         claim.status_code = response.status_code
-        claim.response = json.loads(JSONRenderer().render(response.data) or b"null")
+        rendered = JSONRenderer().render(response.data)
+        # An answer without a body (204) is kept as JSON null: None alone would be SQL NULL, which the column refuses.
+        claim.response = json.loads(rendered) if rendered else Value(None, JSONField())
         claim.save(update_fields=["status_code", "response"])
     return response
