@@ -144,6 +144,18 @@ def test_holding_one_output_is_enough_to_file_on_it_and_only_on_it(period):
     assert not Update.objects.filter(output=not_held).exists()
 
 
+def test_the_lines_lead_also_files_on_an_output_another_body_holds(period, telsom):
+    initiative = InitiativeFactory()  # led by TELSOM
+    toolkit = Output.objects.create(initiative=initiative, position=2, title="Consumer toolkit", timeline="2026")
+    toolkit.bodies.add(user("accp").body)
+
+    update = update_create(
+        user=telsom, period=period, initiative=initiative, output=toolkit, body=telsom.body, values=form_values()
+    )
+
+    assert (fresh(update).output, fresh(update).body.acronym) == (toolkit, "TELSOM")
+
+
 def test_a_body_taken_off_an_output_no_longer_edits_its_update_on_it(client, period):
     accp = user("accp")
     initiative = InitiativeFactory()  # led by TELSOM
