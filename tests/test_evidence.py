@@ -91,6 +91,7 @@ def draft(period, telsom):
     [
         ("minutes.pdf", PDF, "application/pdf"),
         ("Minutes.PDF", PDF, "application/pdf"),
+        ("minutes.2019.v2.pdf", PDF, "application/pdf"),
         ("report.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ("figures.xlsx", XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ("chart.png", PNG, "image/png"),
