@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Parallel test workers (pytest-xdist): one per core by default.
 TEST_WORKERS ?= auto
 
-.PHONY: install setup run test lint format migrations-check load demo worker beat browsers clean backup restore bench
+.PHONY: install setup run test lint format migrations-check load demo worker beat browsers clean backup restore bench mutation
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,17 @@ restore: install .env
 BENCH_SCALES ?= 1,10,100
 bench: install .env
 	nice -n 10 $(PY) manage.py bench --scales $(BENCH_SCALES) $(BENCH_ARGS)
+
+# Mutation testing of the domain rules (docs/testing.md): slow, not in CI. A copy of the project in .mutation/
+# (scripts/mutation_stage.py), on SQLite with in-process tasks, one process at low priority; mutmut resumes where it
+# stopped and re-tests only the functions that changed. MUTANTS="reporting.services*" runs some only.
+MUTATION_JOBS ?= 1
+MUTANTS ?=
+mutation: install .env
+	$(PY) scripts/mutation_stage.py
+	cd .mutation && env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL ENV_FILE=$(CURDIR)/.env \
+		nice -n 15 $(CURDIR)/$(BIN)/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
+	cd .mutation && $(CURDIR)/$(PY) $(CURDIR)/scripts/mutation_rates.py
 
 # Writes requirements.lock from what is installed: run after changing dependencies in pyproject.toml.
 lock: $(PY)

@@ -3,6 +3,7 @@ import json
 from functools import wraps
 
 from django.db import IntegrityError, transaction
+from django.db.models import JSONField, Value
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -41,52 +42,59 @@ def idempotent(view_method):
 
     @wraps(view_method)
     def wrapper(view, request, *args, **kwargs):
-        key = request.headers.get(HEADER)
-        if not key:
-            return view_method(view, request, *args, **kwargs)
-        if len(key) > 255:
-            return Response({"detail": f"{HEADER} is at most 255 characters."}, status=status.HTTP_400_BAD_REQUEST)
-        fingerprint = _fingerprint(request)
-        previous = IdempotentRequest.objects.filter(user=request.user, key=key).first()
-        if previous is not None:
-            if previous.fingerprint != fingerprint:
-                return Response(
-                    {"detail": f"This {HEADER} was already used for a different request; use a new key."},
-                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-                )
-            return Response(previous.response, status=previous.status_code, headers={"Idempotent-Replayed": "true"})
-        try:
-            # Claim the key first: a second copy arriving meanwhile waits on the unique key, then is told so.
-            with transaction.atomic():
-                claim = IdempotentRequest.objects.create(
-                    user=request.user,
-                    key=key,
-                    method=request.method,
-                    path=request.path[:500],
-                    fingerprint=fingerprint,
-                    status_code=0,
-                    response={},
-                )
-        except IntegrityError:
-            return Response(
-                {"detail": f"A request with this {HEADER} is in progress; retry in a moment."},
-                status=status.HTTP_409_CONFLICT,
-            )
-        try:
-            with transaction.atomic():  # the view's own work, undone alone if it fails
-                response = view_method(view, request, *args, **kwargs)
-        except Exception as error:  # DRF turns validation, permission and 404 errors into answers
-            response = view.handle_exception(error)
-            # DRF marks the request's transaction for rollback on an error; the view's work is already undone
-            # (its savepoint above), and the claim must stay so that a retry gets this same answer.
-            if transaction.get_connection().in_atomic_block:
-                transaction.set_rollback(False)
-        if response.status_code >= 500:
-            claim.delete()  # a server fault is not an answer to replay: a retry really retries
-        else:
-            claim.status_code = response.status_code
-            claim.response = json.loads(JSONRenderer().render(response.data) or b"null")
-            claim.save(update_fields=["status_code", "response"])
-        return response
+        return _answer(view_method, view, request, *args, **kwargs)
 
     return wrapper
+
+
+def _answer(view_method, view, request, *args, **kwargs):
+    """The stored answer to this request's key, or the view's own answer, stored for the next retry."""
+    key = request.headers.get(HEADER)
+    if not key:
+        return view_method(view, request, *args, **kwargs)
+    if len(key) > 255:
+        return Response({"detail": f"{HEADER} is at most 255 characters."}, status=status.HTTP_400_BAD_REQUEST)
+    fingerprint = _fingerprint(request)
+    previous = IdempotentRequest.objects.filter(user=request.user, key=key).first()
+    if previous is not None:
+        if previous.fingerprint != fingerprint:
+            return Response(
+                {"detail": f"This {HEADER} was already used for a different request; use a new key."},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        return Response(previous.response, status=previous.status_code, headers={"Idempotent-Replayed": "true"})
+    try:
+        # Claim the key first: a second copy arriving meanwhile waits on the unique key, then is told so.
+        with transaction.atomic():
+            claim = IdempotentRequest.objects.create(
+                user=request.user,
+                key=key,
+                method=request.method,
+                path=request.path[:500],
+                fingerprint=fingerprint,
+                status_code=0,
+                response={},
+            )
+    except IntegrityError:
+        return Response(
+            {"detail": f"A request with this {HEADER} is in progress; retry in a moment."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    try:
+        with transaction.atomic():  # the view's own work, undone alone if it fails
+            response = view_method(view, request, *args, **kwargs)
+    except Exception as error:  # DRF turns validation, permission and 404 errors into answers
+        response = view.handle_exception(error)
+        # DRF marks the request's transaction for rollback on an error; the view's work is already undone
+        # (its savepoint above), and the claim must stay so that a retry gets this same answer.
+        if transaction.get_connection().in_atomic_block:
+            transaction.set_rollback(False)
+    if response.status_code >= 500:
+        claim.delete()  # a server fault is not an answer to replay: a retry really retries
+    else:
+        claim.status_code = response.status_code
+        rendered = JSONRenderer().render(response.data)
+        # An answer without a body (204) is kept as JSON null: None alone would be SQL NULL, which the column refuses.
+        claim.response = json.loads(rendered) if rendered else Value(None, JSONField())
+        claim.save(update_fields=["status_code", "response"])
+    return response

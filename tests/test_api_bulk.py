@@ -156,7 +156,7 @@ def test_bulk_into_a_reviewed_period(telsom_api, period):
 def test_bulk_for_another_body_is_refused_and_changes_nothing(telsom_api, accp_draft):
     before = (Update.objects.count(), snapshot(accp_draft))
     response = telsom_api.post(f"{API}/updates/bulk/", bulk(item("AWPEC-8.1", progress=5), body="ACCP"), format="json")
-    assert response.status_code in (400, 403)
+    assert response.status_code == 400
     assert "ACCP" in str(response.json())
     assert (Update.objects.count(), snapshot(accp_draft)) == before
 
@@ -236,11 +236,11 @@ def test_telsom_script_end_to_end(period, accp_draft, accp_submitted):
     accp_before = snapshot(accp_draft), snapshot(accp_submitted)
     url = f"{API}/updates/{accp_draft.pk}/"
     etag = api.get(url)["ETag"]
-    assert api.patch(url, {"progress": 1}, format="json", HTTP_IF_MATCH=etag).status_code in (403, 404)
-    assert api.post(f"{url}submit/").status_code in (403, 404)
-    assert api.post(f"{API}/updates/{accp_submitted.pk}/withdraw/").status_code in (403, 404)
+    assert api.patch(url, {"progress": 1}, format="json", HTTP_IF_MATCH=etag).status_code == 403
+    assert api.post(f"{url}submit/").status_code == 403
+    assert api.post(f"{API}/updates/{accp_submitted.pk}/withdraw/").status_code == 403
     refused = api.post(
         f"{API}/updates/bulk/", {**payload, "body": "ACCP", "updates": [item("AWPEC-8.1")]}, format="json"
     )
-    assert refused.status_code in (400, 403)
+    assert refused.status_code == 400
     assert (snapshot(accp_draft), snapshot(accp_submitted)) == accp_before

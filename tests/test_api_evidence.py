@@ -137,6 +137,21 @@ def test_idempotent_file_upload(telsom_api, telsom_draft):
     assert Evidence.objects.filter(update=telsom_draft).count() == 1
 
 
+def test_the_same_key_with_another_file_or_title_is_refused(telsom_api, telsom_draft):
+    """A key names one upload: another file under the same name, or another title, is another request (422)."""
+
+    def send(content, title):
+        upload = SimpleUploadedFile("minutes.pdf", content, content_type="application/pdf")
+        return telsom_api.post(
+            url(telsom_draft), {"file": upload, "title": title}, format="multipart", HTTP_IDEMPOTENCY_KEY="ev-2"
+        )
+
+    assert send(PDF, "Minutes").status_code == 201
+    assert send(PDF + b"% revised\n", "Minutes").status_code == 422
+    assert send(PDF, "Minutes of the second meeting").status_code == 422
+    assert Evidence.objects.filter(update=telsom_draft).count() == 1
+
+
 def test_idempotent_upload_of_a_normal_sized_file(telsom_api, telsom_draft):
     """A 3 MB PDF is well under the 10 MB limit: with an Idempotency-Key it must be filed like without one."""
     upload = SimpleUploadedFile("annex.pdf", pdf_of(3 * 1024 * 1024), content_type="application/pdf")

@@ -396,6 +396,9 @@ def test_same_key_same_body_gives_the_same_answer_once(telsom_api, period):
     assert second["Idempotent-Replayed"] == "true"
     assert second.json() == first.json()
     assert Update.objects.filter(period=period, initiative=line("AWPEC-1.1")).count() == 1
+    # What was kept says which request it answers, for whoever looks into a client's retries.
+    kept = IdempotentRequest.objects.get(key="file-1.1")
+    assert (kept.user.username, kept.method, kept.path, kept.status_code) == ("telsom", "POST", f"{API}/updates/", 201)
 
 
 def test_same_key_different_body_is_422(telsom_api, period):
@@ -406,6 +409,14 @@ def test_same_key_different_body_is_422(telsom_api, period):
     assert "Idempotency-Key" in response.json()["detail"]
     assert Update.objects.count() == before
     assert not Update.objects.filter(period=period, initiative=line("AWPEC-1.3")).exists()
+
+
+def test_each_new_key_is_a_new_request(telsom_api, period):
+    first = telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json", HTTP_IDEMPOTENCY_KEY="file-1")
+    second = telsom_api.post(f"{API}/updates/", new("AWPEC-1.3"), format="json", HTTP_IDEMPOTENCY_KEY="file-2")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert "Idempotent-Replayed" not in second
+    assert {u.initiative.code for u in Update.objects.filter(period=period)} == {"AWPEC-1.1", "AWPEC-1.3"}
 
 
 def test_keys_are_per_user(telsom_api, period):
@@ -435,7 +446,14 @@ def test_refusal_is_replayed_too_and_nothing_is_created(telsom_api, period):
 
 
 def test_overlong_key_is_400(telsom_api, period):
-    response = telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json", HTTP_IDEMPOTENCY_KEY="k" * 300)
+    response = telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json", HTTP_IDEMPOTENCY_KEY="k" * 256)
     assert response.status_code == 400
-    assert response.json()["detail"]
+    assert response.json() == {"detail": "Idempotency-Key is at most 255 characters."}
     assert not Update.objects.filter(period=period).exists()
+
+
+def test_a_key_of_255_characters_is_kept(telsom_api, period):
+    key = "k" * 255
+    response = telsom_api.post(f"{API}/updates/", new("AWPEC-1.1"), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert response.status_code == 201
+    assert IdempotentRequest.objects.get(key=key).status_code == 201

@@ -93,6 +93,7 @@ def draft(period, telsom):
     [
         ("minutes.pdf", PDF, "application/pdf"),
         ("Minutes.PDF", PDF, "application/pdf"),
+        ("minutes.2019.v2.pdf", PDF, "application/pdf"),
         ("report.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ("figures.xlsx", XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ("chart.png", PNG, "image/png"),
@@ -192,8 +193,14 @@ def test_a_pdf_renamed_png_is_refused(draft, telsom, stored):
     assert_refused(draft, telsom, stored, upload("chart.png", PDF), f"chart.png is not an allowed file. {ALLOWED}")
 
 
-def test_a_file_without_an_extension_is_refused(draft, telsom, stored):
-    assert_refused(draft, telsom, stored, upload("minutes", PDF), f"minutes is not an allowed file. {ALLOWED}")
+def test_a_photo_renamed_pdf_is_refused(draft, telsom, stored):
+    assert_refused(draft, telsom, stored, upload("minutes.pdf", JPEG), f"minutes.pdf is not an allowed file. {ALLOWED}")
+
+
+@pytest.mark.parametrize("name", ["minutes", "pdf"])
+def test_a_file_without_an_extension_is_refused(draft, telsom, stored, name):
+    # Even one named after a type it holds: the name must end in an allowed extension.
+    assert_refused(draft, telsom, stored, upload(name, PDF), f"{name} is not an allowed file. {ALLOWED}")
 
 
 def test_a_zip_renamed_docx_without_a_document_is_refused(draft, telsom, stored):

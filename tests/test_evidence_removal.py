@@ -86,9 +86,25 @@ def test_a_reason_longer_than_the_limit_is_refused_not_cut(accepted):
 
 
 def test_the_body_cannot_take_evidence_off_its_accepted_update(accepted):
-    with pytest.raises(PermissionDenied, match="only the ASEAN Secretariat can take evidence off it"):
+    with pytest.raises(PermissionDenied) as refused:
         services.evidence_remove(user=person("accp"), evidence=link_of(accepted), reason="Oops.")
+    assert str(refused.value) == (
+        "This update is accepted: only the ASEAN Secretariat can take evidence off it, and must say why."
+    )
     assert accepted.evidence.count() == 1
+
+
+def test_the_body_says_why_it_takes_a_link_off_its_update_awaiting_review(draft):
+    """Once submitted, a reviewer may already have read the evidence: taking it off is explained, even by the body."""
+    submitted = services.update_submit(user=person("accp"), update=draft)
+
+    with pytest.raises(ValidationError, match="Say why the evidence is taken off"):
+        services.evidence_remove(user=person("accp"), evidence=link_of(submitted), reason="")
+    assert submitted.evidence.count() == 1
+
+    services.evidence_remove(user=person("accp"), evidence=link_of(submitted), reason="Wrong meeting.")
+    assert submitted.evidence.count() == 0
+    assert Comment.objects.get(update=submitted).text.endswith("Reason: Wrong meeting.")
 
 
 def test_a_reporter_of_another_body_cannot_take_evidence_off(draft, accepted):

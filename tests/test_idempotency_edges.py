@@ -15,16 +15,25 @@ from idempotency.models import IdempotentRequest
 
 
 class FlakyView(APIView):
-    """Fails with 503 on its first call, then answers 201: a view that had a server fault once."""
+    """Fails with `fault` (a 5xx) on its first call, then answers 201: a view that had a server fault once."""
 
     calls = 0
+    fault = 503
 
     @idempotent
     def post(self, request):
         FlakyView.calls += 1
         if FlakyView.calls == 1:
-            return Response({"detail": "The database went away."}, status=503)
+            return Response({"detail": "The database went away."}, status=FlakyView.fault)
         return Response({"call": FlakyView.calls}, status=201)
+
+
+class NoContentView(APIView):
+    """Answers 204 with no body, as a deletion does."""
+
+    @idempotent
+    def post(self, request):
+        return Response(status=204)
 
 
 class SlowView(APIView):
@@ -40,7 +49,11 @@ class SlowView(APIView):
         return Response({"done": True}, status=201)
 
 
-urlpatterns = [path("flaky/", FlakyView.as_view()), path("slow/", SlowView.as_view())]
+urlpatterns = [
+    path("flaky/", FlakyView.as_view()),
+    path("slow/", SlowView.as_view()),
+    path("no-content/", NoContentView.as_view()),
+]
 
 
 def client_for(username):
@@ -51,18 +64,32 @@ def client_for(username):
 
 @pytest.mark.django_db
 @pytest.mark.urls(__name__)
-def test_a_server_fault_is_not_replayed_so_a_retry_really_retries():
-    FlakyView.calls = 0
+@pytest.mark.parametrize("fault", [500, 503])
+def test_a_server_fault_is_not_replayed_so_a_retry_really_retries(fault):
+    FlakyView.calls, FlakyView.fault = 0, fault
     api = client_for("telsom")
 
     first = api.post("/flaky/", {"a": 1}, format="json", HTTP_IDEMPOTENCY_KEY="retry-me")
     retry = api.post("/flaky/", {"a": 1}, format="json", HTTP_IDEMPOTENCY_KEY="retry-me")
 
-    assert first.status_code == 503
+    assert first.status_code == fault
     assert retry.status_code == 201 and retry.json() == {"call": 2}
     assert "Idempotent-Replayed" not in retry.headers
     stored = IdempotentRequest.objects.get(key="retry-me")
     assert (stored.status_code, stored.response) == (201, {"call": 2})
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_an_answer_without_a_body_is_replayed_without_one():
+    api = client_for("telsom")
+
+    first = api.post("/no-content/", {"a": 1}, format="json", HTTP_IDEMPOTENCY_KEY="gone-1")
+    retry = api.post("/no-content/", {"a": 1}, format="json", HTTP_IDEMPOTENCY_KEY="gone-1")
+
+    assert (first.status_code, retry.status_code) == (204, 204)
+    assert retry.headers["Idempotent-Replayed"] == "true" and retry.content == b""
+    assert IdempotentRequest.objects.get(key="gone-1").response is None
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks on the unique key")

@@ -84,8 +84,8 @@ def test_a_body_reporter_cannot_build_a_report():
 
 def test_anonymous_callers_are_refused(built):
     api = APIClient()
-    assert api.get("/api/v1/reports/").status_code in (401, 403)
-    assert api.post("/api/v1/reports/", {"period": "2019-H2", "title": "x"}, format="json").status_code in (401, 403)
+    assert api.get("/api/v1/reports/").status_code == 401
+    assert api.post("/api/v1/reports/", {"period": "2019-H2", "title": "x"}, format="json").status_code == 401
 
 
 def test_an_unknown_period_is_a_bad_request():

@@ -1,8 +1,9 @@
 """The roll-up of a period's accepted updates, on a small hand-made plan where every figure can be counted by hand."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from reporting import services
 from reporting.models import Period, Update
@@ -208,3 +209,69 @@ def test_the_roll_up_takes_as_many_queries_for_25_lines_as_for_5(plan, django_as
     with django_assert_max_num_queries(len(five)):
         snapshot = compute(period, programme)
     assert snapshot["totals"]["lines"] == 25
+
+
+def test_a_report_on_an_earlier_period_leaves_out_what_was_reported_after_it(plan):
+    programme, period = plan
+    earlier = Period.objects.get(year=2025, half=1)
+
+    snapshot = compute(earlier, programme)
+
+    lines = {line["code"]: (line["status"], line["reported"]) for line in snapshot["lines"]}
+    # Rebuilt today, the 2025-H1 report still says what was known in 2025-H1: 2025-H2's updates come after it.
+    assert lines == {
+        "T-1": ("no_report", False),
+        "T-2": ("not_started", True),
+        "T-3": ("in_progress", True),
+        "T-4": ("no_report", False),
+        "T-5": ("no_report", False),
+    }
+    assert snapshot["totals"]["counts"]["completed"] == 0
+
+
+def test_a_report_leaves_out_later_periods_and_compares_with_the_period_just_before(plan):
+    programme, period = plan
+    later = Period.objects.create(year=2026, half=1, deadline=date(2026, 7, 31), state=Period.State.CLOSED)
+    t3 = Initiative.objects.get(code="T-3")
+    Update.objects.create(
+        period=later,
+        initiative=t3,
+        body=t3.bodies.first(),
+        state=Update.State.ACCEPTED,
+        status="completed",
+        progress=100,
+        narrative="Done in 2026.",
+    )
+
+    snapshot = compute(period, programme)
+
+    # 2026-H1 exists, with T-3 completed in it: the 2025-H2 report neither counts it nor compares with it.
+    assert snapshot["period"]["previous"] == "2025-H1"
+    t3_row = next(line for line in snapshot["lines"] if line["code"] == "T-3")
+    assert (t3_row["status"], t3_row["source_period"]) == ("in_progress", "2025-H1")
+    assert compute(later, programme)["period"]["previous"] == "2025-H2"
+
+
+def test_the_latest_period_speaks_for_a_line_whenever_each_update_was_reviewed(plan):
+    programme, period = plan
+    t2 = Initiative.objects.get(code="T-2")
+    older = Period.objects.create(year=2024, half=2, deadline=date(2025, 1, 31), state=Period.State.REVIEWED)
+    late_review = timezone.now() + timedelta(days=1)
+    # Earlier periods' updates reviewed after 2025-H2's: the period decides, not the time of review.
+    Update.objects.filter(initiative=t2, period__code="2025-H1").update(reviewed_at=late_review)
+    Update.objects.create(
+        period=older,
+        initiative=t2,
+        body=t2.bodies.first(),
+        state=Update.State.ACCEPTED,
+        status="completed",
+        progress=100,
+        narrative="Reported as done in 2024.",
+        reviewed_at=late_review,
+    )
+
+    lines = {line["code"]: line for line in compute(period, programme)["lines"]}
+    earlier = {line["code"]: line for line in compute(Period.objects.get(code="2025-H1"), programme)["lines"]}
+
+    assert (lines["T-2"]["status"], lines["T-2"]["source_period"]) == ("delayed", "2025-H2")
+    assert (earlier["T-2"]["status"], earlier["T-2"]["source_period"]) == ("not_started", "2025-H1")

@@ -99,3 +99,30 @@ def test_the_whole_line_update_wins_whichever_was_reviewed_first(edge_plan):
     row = next(entry for entry in compute(period, plan)["lines"] if entry["code"] == "E-2026")
 
     assert (row["status"], row["progress"]) == ("in_progress", 45)
+
+
+def test_of_two_bodies_updates_on_one_line_the_one_reviewed_last_speaks_for_it(edge_plan):
+    plan, period, lines, telsom = edge_plan
+    line = lines["E-2026"]
+    accp = Body.objects.get(acronym="ACCP")
+    Responsibility.objects.create(initiative=line, body=accp, role=Responsibility.Role.JOINT)
+    now = timezone.now()
+    # ACCP's update was filed first but reviewed last: the review's time decides, not the order of filing.
+    accepted(period=period, line=line, body=accp, status="delayed", progress=20, reviewed_at=now)
+    accepted(period=period, line=line, body=telsom, status="in_progress", progress=50, reviewed_at=now - timedelta(1))
+
+    row = next(entry for entry in compute(period, plan)["lines"] if entry["code"] == "E-2026")
+
+    assert (row["status"], row["progress"], row["reporting_body"]) == ("delayed", 20, "ACCP")
+
+
+def test_a_member_state_with_no_lines_has_no_share_rather_than_zero(edge_plan):
+    plan, period, lines, telsom = edge_plan
+    accepted(period=period, line=lines["E-2024"], body=telsom, status="completed", progress=100)
+
+    snapshot = compute(period, plan)
+
+    brunei = next(group for group in snapshot["groups"]["member_state"] if group["key"] == "BN")
+    # None of EDGE's lines is tracked per Member State or names one: an empty table row, not "0 % completed".
+    assert (brunei["lines"], brunei["completed_share"], brunei["avg_progress"]) == (0, None, None)
+    assert (snapshot["totals"]["completed_share"], snapshot["totals"]["avg_progress"]) == (33.3, 100.0)

@@ -144,6 +144,38 @@ def test_holding_one_output_is_enough_to_file_on_it_and_only_on_it(period):
     assert not Update.objects.filter(output=not_held).exists()
 
 
+def test_the_lines_lead_also_files_on_an_output_another_body_holds(period, telsom):
+    initiative = InitiativeFactory()  # led by TELSOM
+    toolkit = Output.objects.create(initiative=initiative, position=2, title="Consumer toolkit", timeline="2026")
+    toolkit.bodies.add(user("accp").body)
+
+    update = update_create(
+        user=telsom, period=period, initiative=initiative, output=toolkit, body=telsom.body, values=form_values()
+    )
+
+    assert (fresh(update).output, fresh(update).body.acronym) == (toolkit, "TELSOM")
+
+
+def test_a_body_taken_off_an_output_no_longer_edits_its_update_on_it(client, period):
+    accp = user("accp")
+    initiative = InitiativeFactory()  # led by TELSOM
+    first = Output.objects.create(initiative=initiative, position=2, title="Consumer toolkit", timeline="2026")
+    second = Output.objects.create(initiative=initiative, position=3, title="Complaints portal", timeline="2026")
+    first.bodies.add(accp.body)
+    second.bodies.add(accp.body)
+    update = update_create(
+        user=accp, period=period, initiative=initiative, output=first, body=accp.body, values=form_values()
+    )
+
+    # The catalogue changes: ACCP no longer holds the first output, though it still holds the second.
+    first.bodies.remove(accp.body)
+
+    assert offered(client, "accp", update) == set()
+    with pytest.raises(PermissionDenied, match=f"ACCP is not responsible for {initiative.code}"):
+        update_edit(user=accp, update=update, values={"progress": 50}, version=update.version)
+    assert fresh(update).progress == 30
+
+
 def test_reporter_cannot_file_for_a_line_their_body_has_no_part_in(period, telsom):
     with pytest.raises(PermissionDenied, match="TELSOM is not responsible for AWPEC-8.1, so it cannot report on it."):
         update_create(user=telsom, period=period, initiative=line("AWPEC-8.1"), body=telsom.body, values=form_values())
@@ -250,9 +282,9 @@ def test_anonymous_user_can_neither_file_nor_act_on_updates(period, telsom_submi
         )
     with pytest.raises(PermissionDenied):
         update_withdraw(user=anonymous, update=telsom_submitted, version=telsom_submitted.version)
-    with pytest.raises(PermissionDenied, match="Only ACCEC reviewers can accept or return updates."):
+    with pytest.raises(PermissionDenied, match=r"^Only ACCEC reviewers can accept or return updates\.$"):
         update_accept(user=anonymous, update=telsom_submitted, version=telsom_submitted.version)
-    with pytest.raises(PermissionDenied, match="Only ACCEC reviewers can accept or return updates."):
+    with pytest.raises(PermissionDenied, match=r"^Only ACCEC reviewers can accept or return updates\.$"):
         update_return(user=anonymous, update=telsom_submitted, comment="No.", version=telsom_submitted.version)
     with pytest.raises(PermissionDenied, match="Only ASEAN Secretariat staff"):
         period_close(user=anonymous, period=period)
@@ -314,9 +346,9 @@ def test_reporter_cannot_accept_or_return_an_update(telsom_submitted):
     accp = user("accp")
     before = snapshot(telsom_submitted)
 
-    with pytest.raises(PermissionDenied, match="Only ACCEC reviewers can accept or return updates."):
+    with pytest.raises(PermissionDenied, match=r"^Only ACCEC reviewers can accept or return updates\.$"):
         update_accept(user=accp, update=telsom_submitted, version=telsom_submitted.version)
-    with pytest.raises(PermissionDenied, match="Only ACCEC reviewers can accept or return updates."):
+    with pytest.raises(PermissionDenied, match=r"^Only ACCEC reviewers can accept or return updates\.$"):
         update_return(user=accp, update=telsom_submitted, comment="Redo.", version=telsom_submitted.version)
 
     assert snapshot(telsom_submitted) == before
@@ -324,7 +356,7 @@ def test_reporter_cannot_accept_or_return_an_update(telsom_submitted):
 
 
 def test_reporter_cannot_accept_its_own_bodys_update(telsom_submitted, telsom):
-    with pytest.raises(PermissionDenied, match="Only ACCEC reviewers can accept or return updates."):
+    with pytest.raises(PermissionDenied, match=r"^Only ACCEC reviewers can accept or return updates\.$"):
         update_accept(user=telsom, update=telsom_submitted, version=telsom_submitted.version)
 
     assert fresh(telsom_submitted).state == Update.State.SUBMITTED
@@ -333,9 +365,9 @@ def test_reporter_cannot_accept_its_own_bodys_update(telsom_submitted, telsom):
 def test_secretariat_cannot_accept_or_return_an_update(telsom_submitted, secretariat):
     before = snapshot(telsom_submitted)
 
-    with pytest.raises(PermissionDenied, match="Only ACCEC reviewers can accept or return updates."):
+    with pytest.raises(PermissionDenied, match=r"^Only ACCEC reviewers can accept or return updates\.$"):
         update_accept(user=secretariat, update=telsom_submitted, version=telsom_submitted.version)
-    with pytest.raises(PermissionDenied, match="Only ACCEC reviewers can accept or return updates."):
+    with pytest.raises(PermissionDenied, match=r"^Only ACCEC reviewers can accept or return updates\.$"):
         update_return(user=secretariat, update=telsom_submitted, comment="Redo.", version=telsom_submitted.version)
 
     assert snapshot(telsom_submitted) == before
@@ -343,7 +375,7 @@ def test_secretariat_cannot_accept_or_return_an_update(telsom_submitted, secreta
 
 
 def test_observer_cannot_accept(telsom_submitted, observer):
-    with pytest.raises(PermissionDenied, match="Only ACCEC reviewers can accept or return updates."):
+    with pytest.raises(PermissionDenied, match=r"^Only ACCEC reviewers can accept or return updates\.$"):
         update_accept(user=observer, update=telsom_submitted, version=telsom_submitted.version)
 
     assert fresh(telsom_submitted).state == Update.State.SUBMITTED
@@ -435,3 +467,49 @@ def test_observer_cannot_create_a_period(observer):
         period_create(user=observer, year=2026, half=2)
 
     assert not Period.objects.filter(year=2026, half=2).exists()
+
+
+# What the update's page offers each person ------------------------------------------------------------------------
+
+ACTIONS = ["Edit", "Submit for review", "Withdraw", "Accept", "Return for revision", "Remove"]
+
+
+def offered(client, username, update):
+    """The actions the update's page offers this person: the same rules as the services, shown before trying."""
+    client.force_login(user(username))
+    page = client.get(f"/reporting/updates/{update.pk}/").content.decode()
+    return {action for action in ACTIONS if f">{action}</" in page}
+
+
+def test_the_page_offers_editing_to_the_body_and_the_secretariat_only(client, telsom_draft):
+    assert offered(client, "telsom", telsom_draft) == {"Edit", "Submit for review"}
+    assert offered(client, "secretariat", telsom_draft) == {"Edit", "Submit for review"}
+    assert offered(client, "accp", telsom_draft) == set()
+    assert offered(client, "accec", telsom_draft) == set()
+
+
+def test_the_page_offers_review_to_a_reviewer_of_another_body_only(client, telsom_submitted, accec_submitted):
+    assert offered(client, "accec", telsom_submitted) == {"Accept", "Return for revision"}
+    assert offered(client, "telsom", telsom_submitted) == {"Withdraw"}
+    assert offered(client, "secretariat", telsom_submitted) == {"Withdraw"}
+    # ACCEC's reviewer files ACCEC's own lines: withdrawing its update, yes; reviewing it, no.
+    assert offered(client, "accec", accec_submitted) == {"Withdraw"}
+
+
+def test_the_page_offers_removing_evidence_to_whoever_may_and_asks_a_reason_where_one_is_owed(
+    client, telsom_draft, telsom, reviewer
+):
+    evidence_add_link(user=telsom, update=telsom_draft, title="Workshop minutes", url="https://asean.org/minutes")
+
+    assert "Remove" in offered(client, "telsom", telsom_draft)
+    assert "Reason for removing it (optional)" in client.get(f"/reporting/updates/{telsom_draft.pk}/").content.decode()
+    assert "Remove" not in offered(client, "accp", telsom_draft)
+    assert "Remove" in offered(client, "secretariat", telsom_draft)
+    page = client.get(f"/reporting/updates/{telsom_draft.pk}/").content.decode()
+    assert "Reason for removing it (optional)" not in page and "Reason for removing it" in page
+
+    submitted = update_submit(user=telsom, update=telsom_draft, version=fresh(telsom_draft).version)
+    assert "Remove" in offered(client, "telsom", submitted)
+    accepted = update_accept(user=reviewer, update=submitted, version=submitted.version)
+    assert "Remove" not in offered(client, "telsom", accepted)
+    assert "Remove" in offered(client, "secretariat", accepted)
