@@ -95,11 +95,15 @@ def tasks_run_in_process(request):
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (`make test` runs two workers), tests that share one outside resource run on one worker.
 
-    Broker tests share the Redis queue (a worker started by one test could take another's task) and the browser tests
-    share one running site and one browser; `--dist loadgroup` keeps each group on a single worker.
+    Broker tests share the Redis queue (a worker started by one test could take another's task), the API contract
+    tests one live server (tests/live_api.py), and the browser tests share one running site and one browser;
+    `--dist loadgroup` keeps each group on a single worker.
     """
     for item in items:
         if item.get_closest_marker("e2e") or "e2e" in item.path.parts:
             item.add_marker(pytest.mark.xdist_group("e2e"))
         elif item.get_closest_marker("broker"):
             item.add_marker(pytest.mark.xdist_group("broker"))
+        elif "live_api" in getattr(item, "fixturenames", ()):
+            # One live API server (tests/live_api.py) for the contract run and the generated client.
+            item.add_marker(pytest.mark.xdist_group("live_api"))

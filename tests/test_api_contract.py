@@ -314,6 +314,17 @@ def test_json_bodies_are_documented_as_json_only(schema):
     assert set(evidence) == {"application/json", "multipart/form-data"}
 
 
+def test_bulk_and_spreadsheet_filings_take_no_query_parameters_and_answer_a_list(schema):
+    """It answers a list, so the list's filters were documented on it: a generated client then had two `body`
+    arguments (the filter and the request body) and did not even import."""
+    for path in ("/api/v1/updates/bulk/", "/api/v1/updates/spreadsheet/"):
+        operation = schema["paths"][path]["post"]
+        assert [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"] == []
+        # and it answers a plain list of updates, not a page
+        answer = operation["responses"]["201"]["content"]["application/json"]["schema"]
+        assert answer == {"type": "array", "items": {"$ref": "#/components/schemas/Update"}}
+
+
 def test_bodies_that_refuse_unknown_fields_say_so(schema):
     components = schema["components"]["schemas"]
     for name in ("UpdateCreate", "PatchedUpdatePatch", "Bulk", "BulkItem", "Return", "EvidenceLink"):

@@ -270,7 +270,9 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             **{k: v for k, v in ERRORS.items() if k != 400},
         },
     )
-    @action(detail=False, methods=["post"])
+    # It answers a plain list of what it filed: no filters, no pages (the schema said otherwise, and a generated client
+    # had two `body` arguments, the filter and the request body, and did not even import).
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     @idempotent
     def bulk(self, request):
         data = s.BulkSerializer(data=request.data)
@@ -372,7 +374,7 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             404: OpenApiResponse(description="No such period or body."),
         },
     )
-    @action(detail=False, methods=["get"], url_path="spreadsheet")
+    @action(detail=False, methods=["get"], url_path="spreadsheet", pagination_class=None, filter_backends=[])
     def spreadsheet(self, request):
         period, body = self._period_and_body(request.query_params)
         return xlsx_response(spreadsheets.build_template(period=period, body=body), period, body)
