@@ -89,12 +89,14 @@ def live_api(tmp_path_factory):
     )
     tokens = dict(line.split()[1:] for line in setup.stdout.splitlines() if line.startswith("TOKEN "))
     port = _free_port()
+    # The server logs every refused request: to a file, since a pipe nobody reads fills up and blocks it.
+    log = tmp_path_factory.mktemp("api-log") / "server.log"
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("w"),
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(150):
@@ -107,7 +109,7 @@ def live_api(tmp_path_factory):
             time.sleep(0.2)
     else:
         server.kill()
-        raise RuntimeError("runserver did not start: " + server.stderr.read().decode()[-2000:])
+        raise RuntimeError("runserver did not start: " + log.read_text()[-2000:])
     yield LiveAPI(url=url, tokens=tokens, env=env)
     server.terminate()
     server.wait(timeout=10)
