@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Parallel test workers (pytest-xdist): one per core by default.
 TEST_WORKERS ?= auto
 
-.PHONY: install setup run test lint format migrations-check load demo worker beat browsers clean backup restore bench mutation
+.PHONY: install setup run test contract client lint format migrations-check load demo worker beat browsers clean backup restore bench mutation
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,20 @@ run: setup
 
 test: install .env
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# The API against its own schema, thoroughly: schemathesis with every check and phase, 40 examples per operation, as
+# no one and as each role, on a live server of its own (`make test`: 1 example, no coverage phase). Not in CI.
+CONTRACT_EXAMPLES ?= 40
+contract: install .env
+	CONTRACT_EXAMPLES=$(CONTRACT_EXAMPLES) CONTRACT_PHASES=examples,coverage,fuzzing,stateful \
+		$(BIN)/pytest -p no:xdist -s tests/test_api_contract_run.py
+
+# A Python client generated from the running site's schema (`make run` in another terminal), into tracker_client/.
+SCHEMA_URL ?= http://127.0.0.1:8000/api/schema/?format=json
+client: install
+	curl -sf "$(SCHEMA_URL)" -o schema.json
+	$(BIN)/openapi-python-client generate --path schema.json --meta none --output-path tracker_client \
+		--config docs/api-client.yaml --overwrite
 
 lint: install
 	$(BIN)/ruff check .
@@ -94,4 +108,4 @@ lock: $(PY)
 	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info schema.json tracker_client

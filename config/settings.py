@@ -288,6 +288,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.openapi.add_common_errors",
+        "config.openapi.one_encoding_per_body",
+        "config.openapi.strict_request_bodies",
+        "config.openapi.etag_and_links",
     ],
     # Swagger UI's assets come from the sidecar package: nothing is loaded from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
@@ -12,6 +13,7 @@ from reports.sitemaps import SITEMAPS
 from transparency.feeds import PublishedDocumentsFeed
 from workprogramme import views as catalogue_views
 
+from .errors import page_not_found
 from .health import healthz
 
 admin.site.site_header = "ASEAN Digital Action Plans Tracker"
@@ -37,6 +39,10 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
         name="api-docs",
     ),
+    # Anything else under /api/ answers JSON 404 even with DEBUG on (whose 404 page is HTML), so clients built
+    # against `make run` read the same error as in production.
+    # (Only addresses ending in a slash, so that CommonMiddleware still adds a missing slash to a known one.)
+    re_path(r"^api/(.*/)?$", csrf_exempt(page_not_found), name="api-not-found"),
     path("feeds/reports/", public_page(PublishedReportsFeed()), name="feed_reports"),
     path("feeds/progress/", public_page(progress_feeds.ProgressFeed()), name="feed_progress"),
     path(

@@ -2,14 +2,14 @@
 
 import django_filters
 
-from workprogramme.filters import CodeFilter, StrictFilterSet
+from workprogramme.filters import CodeFilter, PeriodFilter, StrictFilterSet
 from workprogramme.models import Body, Initiative, Status
 
 from .models import Period, Update
 
 
 class UpdateFilter(StrictFilterSet):
-    period = CodeFilter(queryset=Period.objects.all(), to_field_name="code", label="Period")
+    period = PeriodFilter(queryset=Period.objects.all(), to_field_name="code", label="Period")
     body = CodeFilter(
         queryset=Body.objects.all(), to_field_name="acronym", label="Body", search_fields=("acronym", "name")
     )

@@ -7,7 +7,7 @@ touches authors, reviewers, review notes, comments or internal history.
 import django_filters
 from django.db.models import Prefetch
 
-from workprogramme.filters import CodeFilter
+from workprogramme.filters import CodeFilter, PeriodFilter
 from workprogramme.models import Body, Initiative, MemberState, Programme, Status
 
 from . import public_record
@@ -33,7 +33,7 @@ def open_data_updates():
 class PublicUpdateFilter(django_filters.FilterSet):
     """The filters of the updates list that make sense for the public (no `state`: everything here is accepted)."""
 
-    period = CodeFilter(queryset=Period.objects.all(), to_field_name="code", label="Period")
+    period = PeriodFilter(queryset=Period.objects.all(), to_field_name="code", label="Period")
     body = CodeFilter(queryset=Body.objects.all(), to_field_name="acronym", label="Body")
     initiative = CodeFilter(queryset=Initiative.objects.all(), to_field_name="code", label="Initiative")
     programme = CodeFilter(

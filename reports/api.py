@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from reporting.api.serializers import StrictSerializer
 from reporting.models import Period
 from workprogramme.models import Programme
 
@@ -51,7 +52,7 @@ class ReportSerializer(serializers.ModelSerializer):
         return {format: f"/api/v1/reports/{report.pk}/export/?format={format}" for format in FORMATS}
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(StrictSerializer):
     period = serializers.SlugRelatedField(slug_field="code", queryset=Period.objects.all())
     title = serializers.CharField(max_length=200)
     executive_summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -60,7 +61,7 @@ class ReportCreateSerializer(serializers.Serializer):
     )
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawSerializer(StrictSerializer):
     reason = serializers.CharField(
         max_length=500, help_text="Why the report leaves public view; the public keeps seeing this reason."
     )

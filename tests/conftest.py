@@ -107,8 +107,9 @@ def tasks_run_in_process(request):
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (`make test` runs two workers), tests that share one outside resource run on one worker.
 
-    Broker tests share the Redis queue (a worker started by one test could take another's task) and the browser tests
-    share one running site and one browser; the tests on the object store share one SeaweedFS, started once;
+    Broker tests share the Redis queue (a worker started by one test could take another's task), the API contract
+    tests one live server (tests/live_api.py), and the browser tests share one running site and one browser; the
+    tests on the object store share one SeaweedFS, started once;
     `--dist loadgroup` keeps each group on a single worker.
     """
     for item in items:
@@ -118,6 +119,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("broker"))
         elif "object_store" in getattr(item, "fixturenames", ()) or _on_the_object_store(item):
             item.add_marker(pytest.mark.xdist_group("object_store"))
+        elif "live_api" in getattr(item, "fixturenames", ()):
+            # One live API server (tests/live_api.py) for the contract run and the generated client.
+            item.add_marker(pytest.mark.xdist_group("live_api"))
 
 
 def _on_the_object_store(item):

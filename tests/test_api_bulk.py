@@ -126,8 +126,7 @@ def test_bulk_item_input_errors_have_the_documented_shape(telsom_api, period, ba
     ("payload", "field"),
     [
         ({"updates": []}, "updates"),
-        ({"period": "2099-H1"}, "period"),
-        ({"body": "NOPE"}, "body"),
+        ({"period": "2099-H3"}, "period"),
         ({"colour": "red"}, "colour"),
         ({"updates": "all of them"}, "updates"),
     ],
@@ -136,6 +135,14 @@ def test_bulk_top_level_errors(telsom_api, period, payload, field):
     response = telsom_api.post(f"{API}/updates/bulk/", {**bulk(item("AWPEC-1.1")), **payload}, format="json")
     assert response.status_code == 400
     assert field in response.json()
+    assert not Update.objects.filter(period=period).exists()
+
+
+@pytest.mark.parametrize(("payload", "field"), [({"period": "2099-H1"}, "period"), ({"body": "NOPE"}, "body")])
+def test_bulk_for_a_period_or_body_that_does_not_exist_is_404(telsom_api, period, payload, field):
+    response = telsom_api.post(f"{API}/updates/bulk/", {**bulk(item("AWPEC-1.1")), **payload}, format="json")
+    assert response.status_code == 404
+    assert list(response.json()) == [field]
     assert not Update.objects.filter(period=period).exists()
 
 

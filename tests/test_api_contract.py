@@ -93,7 +93,6 @@ def test_a_method_the_api_does_not_allow_answers_json_405(telsom_api, telsom_dra
         ("/initiatives/?overdue=null", "overdue"),
         ("/initiatives/?overdue=maybe", "overdue"),
         ("/initiatives/?status=null", "status"),
-        ("/initiatives/?programme=NOPE", "programme"),
         ("/expected-reports/?received=null", "received"),
         ("/expected-reports/?received=yes please", "received"),
         ("/expected-reports/?received=1", "received"),  # was read as "any": only true and false are documented
@@ -104,6 +103,15 @@ def test_a_method_the_api_does_not_allow_answers_json_405(telsom_api, telsom_dra
         ("/updates/?state=nonsense", "state"),
         ("/updates/?page_size=null", "page_size"),
         ("/reports/?page_size=-1", "page_size"),
+        # Empty is neither a number nor yes/no: leave the parameter out instead (schemathesis found `?page=` read
+        # as absent).
+        ("/initiatives/?page=", "page"),
+        ("/updates/?page_size=", "page_size"),
+        ("/expected-reports/?received=", "received"),
+        ("/initiatives/?target_year=", "target_year"),
+        ("/periods/?year=", "year"),
+        ("/updates/?period=", "period"),  # the schema gives period codes a pattern that "" does not match
+        ("/public/updates/?period=", "period"),
     ],
 )
 def test_an_invalid_filter_or_paging_value_is_refused_naming_it(secretariat_api, path, parameter):
@@ -195,3 +203,187 @@ def test_a_percent_encoded_evidence_url_is_accepted(telsom_api, telsom_draft):
     )
     assert response.status_code == 201
     assert response.json()["url"] == url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/initiatives/?programme=NOPE", "programme"),
+        ("/initiatives/?body=TELSON", "body"),
+        ("/updates/?body=TELSON&state=draft", "body"),
+        ("/expected-reports/?period=2031-H1", "period"),
+        ("/public/updates/?member_state=XX", "member_state"),
+        ("/updates/spreadsheet/?period=2031-H1", "period"),
+    ],
+)
+def test_a_well_formed_code_that_names_no_record_is_404_naming_it(secretariat_api, path, parameter):
+    """A schema cannot list which codes exist: a well-formed one that names nothing is "not found", not "bad"."""
+    response = secretariat_api.get(API + path)
+    assert response.status_code == 404, response.content
+    assert list(response.json()) == [parameter]
+
+
+@pytest.mark.django_db
+def test_a_malformed_period_code_in_a_filter_is_still_400(secretariat_api):
+    response = secretariat_api.get(f"{API}/updates/?period=2026-H3")
+    assert response.status_code == 400 and "period" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_number_sent_for_a_text_is_refused_not_turned_into_text(telsom_api, telsom_draft):
+    response = telsom_api.post(
+        f"{API}/updates/{telsom_draft.pk}/evidence/", {"title": 0, "kind": "meeting"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"title": ["Not a valid string."]}
+    assert not telsom_draft.evidence.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [False, [1], "text"])
+def test_a_body_that_is_not_an_object_is_a_400_not_a_crash(telsom_api, telsom_draft, body):
+    response = telsom_api.post(f"{API}/updates/{telsom_draft.pk}/evidence/", body, format="json")
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_report_is_built_from_texts_and_existing_codes_only(secretariat_api):
+    base = {"period": "2019-H2", "title": "Baseline"}
+    number = secretariat_api.post(f"{API}/reports/", {**base, "executive_summary": 0}, format="json")
+    assert number.status_code == 400 and number.json() == {"executive_summary": ["Not a valid string."]}
+    unknown = secretariat_api.post(f"{API}/reports/", {**base, "programme": "00"}, format="json")
+    assert unknown.status_code == 404 and list(unknown.json()) == ["programme"]
+    extra = secretariat_api.post(f"{API}/reports/", {**base, "colour": "red"}, format="json")
+    assert extra.status_code == 400 and extra.json() == {"colour": ["Unknown field."]}
+
+
+@pytest.mark.django_db
+def test_a_wrong_member_state_status_is_a_400_even_with_a_stale_version(telsom_api, telsom_draft):
+    response = telsom_api.patch(
+        f"{API}/updates/{telsom_draft.pk}/",
+        {"member_states": {"VN": "asleep"}},
+        format="json",
+        HTTP_IF_MATCH='"99"',
+    )
+    assert response.status_code == 400 and "member_states" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_malformed_change_is_refused_as_such_before_its_version_is_compared(telsom_api, telsom_draft):
+    response = telsom_api.patch(
+        f"{API}/updates/{telsom_draft.pk}/", {"progress": 50, "surprise": 1}, format="json", HTTP_IF_MATCH='"99"'
+    )
+    assert response.status_code == 400
+    assert response.json() == {"surprise": ["Unknown field."]}
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_address_answers_json_even_with_debug_on(settings, secretariat_api):
+    """`make run` serves with DEBUG on, whose 404 page is HTML: a client built against it reads JSON all the same."""
+    settings.DEBUG = True
+    response = secretariat_api.get("/api/v1/bodies/0.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_address_answers_json_404_to_a_session_without_a_csrf_token(telsom):
+    """A DELETE to a path no view answers, with a session cookie and no CSRF token, got Django's HTML 403."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(telsom)
+    response = browser.delete("/api/v1/updates/0.5/evidence/5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+# What the schema itself states (what generated clients and schemathesis read).
+
+
+@pytest.fixture
+def schema(db, client):
+    return client.get("/api/schema/?format=json").json()
+
+
+def test_json_bodies_are_documented_as_json_only(schema):
+    """Three encodings of one body made a generated client send the last one (form fields, which cannot carry
+    per-Member-State status); multipart stays only where it carries a file."""
+    create = schema["paths"]["/api/v1/updates/"]["post"]["requestBody"]["content"]
+    assert list(create) == ["application/json"]
+    evidence = schema["paths"]["/api/v1/updates/{id}/evidence/"]["post"]["requestBody"]["content"]
+    assert set(evidence) == {"application/json", "multipart/form-data"}
+
+
+def test_bulk_and_spreadsheet_filings_take_no_query_parameters_and_answer_a_list(schema):
+    """It answers a list, so the list's filters were documented on it: a generated client then had two `body`
+    arguments (the filter and the request body) and did not even import."""
+    for path in ("/api/v1/updates/bulk/", "/api/v1/updates/spreadsheet/"):
+        operation = schema["paths"][path]["post"]
+        assert [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"] == []
+        # and it answers a plain list of updates, not a page
+        answer = operation["responses"]["201"]["content"]["application/json"]["schema"]
+        assert answer == {"type": "array", "items": {"$ref": "#/components/schemas/Update"}}
+
+
+def test_bodies_that_refuse_unknown_fields_say_so(schema):
+    components = schema["components"]["schemas"]
+    for name in ("UpdateCreate", "PatchedUpdatePatch", "Bulk", "BulkItem", "Return", "EvidenceLink"):
+        assert components[name]["additionalProperties"] is False, name
+    assert "additionalProperties" not in components["Update"]
+
+
+def test_every_refusal_is_documented_as_json(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            for code, response in operation["responses"].items():
+                if code.startswith("4"):
+                    assert "application/json" in response.get("content", {}), (method, path, code)
+
+
+def test_if_match_takes_the_etags_form_and_free_text_no_nul(schema):
+    patch = schema["paths"]["/api/v1/updates/{id}/"]["patch"]
+    if_match = next(p for p in patch["parameters"] if p["name"] == "If-Match")
+    assert if_match["schema"]["pattern"] == r'^(W/)?"?[0-9]+"?$'
+    search = next(p for p in schema["paths"]["/api/v1/initiatives/"]["get"]["parameters"] if p["name"] == "search")
+    assert search["schema"]["pattern"] == r"^[^\u0000]*$"
+    period = next(p for p in schema["paths"]["/api/v1/updates/"]["get"]["parameters"] if p["name"] == "period")
+    assert period["schema"]["pattern"] == r"^\d{4}-H[12]$"
+
+
+def test_a_new_update_links_to_the_steps_it_allows(schema):
+    links = schema["paths"]["/api/v1/updates/"]["post"]["responses"]["201"]["links"]
+    assert links["ChangeTheUpdate"] == {
+        "operationId": "v1_updates_partial_update",
+        "parameters": {"id": "$response.body#/id", "header.If-Match": "$response.header.ETag"},
+    }
+    assert {"SubmitTheUpdate", "AddEvidence", "AcceptTheUpdate", "ReturnTheUpdate"} <= set(links)
+    submitted = schema["paths"]["/api/v1/updates/{id}/submit/"]["post"]["responses"]["200"]["links"]
+    assert submitted["AcceptTheUpdate"]["operationId"] == "v1_updates_accept_create"
+    report = schema["paths"]["/api/v1/reports/"]["post"]["responses"]["202"]["links"]
+    assert report["PublishTheReport"]["parameters"] == {"id": "$response.body#/id"}
+
+
+@pytest.mark.django_db
+def test_the_schema_says_which_operations_anyone_may_call_and_they_are_those(schema, client, period):
+    """`security: [{}]` (and the Open data tag) exactly on the operations that answer without a login."""
+    public, private = [], []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if operation.get("security") == [{}]:
+                assert "Open data" in operation["tags"], path
+                public.append((method, path))
+            else:
+                assert operation["security"] and {} not in operation["security"], path
+                private.append((method, path))
+            if method != "get":
+                continue
+            address = path.replace("{id}", "1").replace("{code}", PERIOD)
+            answer = client.get(address, {"format": "xlsx"} if address.endswith("/export/") else {})
+            if operation.get("security") == [{}]:
+                assert answer.status_code == 200, (path, answer.status_code)
+            else:
+                assert answer.status_code in (401, 403), (path, answer.status_code)
+    assert ("get", "/api/v1/public/updates/") in public and ("get", "/api/v1/bodies/{id}/") in public
+    assert ("get", "/api/v1/updates/") in private and ("post", "/api/v1/updates/") in private

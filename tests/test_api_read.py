@@ -88,9 +88,9 @@ def test_expected_reports_filters(telsom_api, period, telsom_draft):
     assert results(telsom_api.get(f"{API}/expected-reports/?period={PERIOD}&body=ACCP"))
 
 
-def test_expected_reports_unknown_filter_value_is_400(telsom_api, period):
+def test_expected_reports_unknown_body_is_404(telsom_api, period):
     response = telsom_api.get(f"{API}/expected-reports/?body=NOPE")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "body" in response.json()
 
 
@@ -117,11 +117,19 @@ def test_updates_list_filters(telsom_api, period, telsom_draft, accp_draft, accp
 
 
 @pytest.mark.parametrize(
-    "query", ["period=2099-H1", "body=NOPE", "initiative=AWPEC-999", "status=sleeping", "state=lost"]
+    ("query", "code"),
+    [
+        ("status=sleeping", 400),  # not one of the schema's choices
+        ("state=lost", 400),
+        ("period=2099-H3", 400),  # not a period code
+        ("period=2099-H1", 404),  # a period code, of no period: not found (issue 17)
+        ("body=NOPE", 404),
+        ("initiative=AWPEC-999", 404),
+    ],
 )
-def test_updates_list_bad_filter_is_400(telsom_api, period, query):
+def test_updates_list_bad_filter_is_refused_naming_it(telsom_api, period, query, code):
     response = telsom_api.get(f"{API}/updates/?{query}")
-    assert response.status_code == 400
+    assert response.status_code == code
     assert query.split("=")[0] in response.json()
 
 

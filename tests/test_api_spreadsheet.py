@@ -191,11 +191,14 @@ def test_telsom_cannot_upload_accps_sheet(period):
 
 def test_template_needs_period_and_a_body(telsom_api, secretariat_api, period):
     assert "period" in telsom_api.get(f"{API}/updates/spreadsheet/").json()
-    assert "period" in telsom_api.get(f"{API}/updates/spreadsheet/?period=2099-H1").json()
+    # A well-formed period or body that does not exist: no such spreadsheet (404), as the schema says (issue 17).
+    unknown = telsom_api.get(f"{API}/updates/spreadsheet/?period=2099-H1")
+    assert unknown.status_code == 404 and "period" in unknown.json()
+    assert telsom_api.get(f"{API}/updates/spreadsheet/?period=").status_code == 400
     response = secretariat_api.get(f"{API}/updates/spreadsheet/?period={PERIOD}")
     assert response.status_code == 400
     assert "body" in response.json()
-    assert secretariat_api.get(f"{API}/updates/spreadsheet/?period={PERIOD}&body=NOPE").status_code == 400
+    assert secretariat_api.get(f"{API}/updates/spreadsheet/?period={PERIOD}&body=NOPE").status_code == 404
     book = template(secretariat_api, f"period={PERIOD}&body=ACCP")
     assert book["About"]["B2"].value == "ACCP"
 

@@ -129,10 +129,8 @@ def test_secretariat_must_name_the_body(secretariat_api, period):
         ({"status": "delayed"}, "reason"),
         ({"as_of": "yesterday"}, "as_of"),
         ({"as_of": "2020-01-01"}, "as_of"),  # outside the period
-        ({"initiative": 99999999}, "initiative"),
         ({"initiative": "AWPEC-1.1"}, "initiative"),
-        ({"period": "2099-H1"}, "period"),
-        ({"body": "NOPE"}, "body"),
+        ({"period": "2099-H3"}, "period"),
         ({"colour": "red"}, "colour"),
         ({"member_states": {"LA": "completed"}}, "member_states"),  # AWPEC-1.3 is not per Member State
         ({"submit": "perhaps"}, "submit"),
@@ -149,6 +147,19 @@ def test_bad_input_is_400_with_field_messages_and_saves_nothing(telsom_api, peri
     messages = response.json()[field]
     assert messages and all(isinstance(m, str) and m for m in messages)
     assert (Update.objects.count(), IdempotentRequest.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"initiative": 99999999}, "initiative"), ({"period": "2099-H1"}, "period"), ({"body": "NOPE"}, "body")],
+)
+def test_a_well_formed_reference_to_no_record_is_404_naming_it(telsom_api, period, change, field):
+    """A schema cannot say which ids and codes exist: naming one that does not is "not found" (issue 17)."""
+    before = Update.objects.count()
+    response = telsom_api.post(f"{API}/updates/", {**new("AWPEC-1.1"), **change}, format="json")
+    assert response.status_code == 404, response.content
+    assert list(response.json()) == [field]
+    assert Update.objects.count() == before
 
 
 def test_unknown_member_state(period):
@@ -196,12 +207,24 @@ def test_patch_needs_if_match(telsom_api, telsom_draft):
 
 def test_patch_with_stale_etag_is_412(telsom_api, telsom_draft):
     before = snapshot(telsom_draft)
-    for stale in ('"0"', '"99"', "nonsense"):
+    for stale in ('"0"', '"99"'):
         response = telsom_api.patch(
             f"{API}/updates/{telsom_draft.pk}/", {"progress": 60}, format="json", HTTP_IF_MATCH=stale
         )
         assert response.status_code == 412, stale
         assert response.json()["detail"]
+    assert snapshot(telsom_draft) == before
+
+
+def test_patch_with_an_if_match_that_is_no_etag_is_400(telsom_api, telsom_draft):
+    """`nonsense` is malformed rather than stale: 400, as the schema's pattern for If-Match states."""
+    before = snapshot(telsom_draft)
+    for malformed in ("nonsense", "*", "{}"):
+        response = telsom_api.patch(
+            f"{API}/updates/{telsom_draft.pk}/", {"progress": 60}, format="json", HTTP_IF_MATCH=malformed
+        )
+        assert response.status_code == 400, malformed
+        assert list(response.json()) == ["If-Match"]
     assert snapshot(telsom_draft) == before
 
 

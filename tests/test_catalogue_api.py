@@ -91,9 +91,9 @@ def test_filters_as_on_the_page(api_client):
     assert rows and all(r["target_year"] == 2021 for r in rows)
 
 
-def test_an_unknown_filter_value_is_a_400_with_the_field_named(api_client):
+def test_an_unknown_code_in_a_filter_is_a_404_with_the_field_named(api_client):
     response = api_client.get("/api/v1/initiatives/?programme=NOPE")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "programme" in response.json()
 
 

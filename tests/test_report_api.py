@@ -88,6 +88,7 @@ def test_anonymous_callers_are_refused(built):
     assert api.post("/api/v1/reports/", {"period": "2019-H2", "title": "x"}, format="json").status_code == 401
 
 
-def test_an_unknown_period_is_a_bad_request():
+def test_an_unknown_period_is_not_found():
+    """A period code that names no period: 404 naming it, as everywhere in the API (issue 17)."""
     response = api_as("secretariat").post("/api/v1/reports/", {"period": "2031-H1", "title": "x"}, format="json")
-    assert response.status_code == 400 and "period" in response.json()
+    assert response.status_code == 404 and "period" in response.json()

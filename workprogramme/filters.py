@@ -1,12 +1,16 @@
 """One FilterSet for the initiative list, shared by the HTML page and the API."""
 
+import re
+
 import django_filters
 from django import forms
 from django.db import models
 from django.utils.html import format_html
+from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import NotFound, ValidationError
 
 from .models import Area, Body, Initiative, MemberState, Outcome, Programme, Status
 
@@ -100,6 +104,14 @@ def choices(filterset_class, name, text):
     return [{"value": row[0], "label": " ".join(str(part) for part in row)[:150]} for row in rows]
 
 
+PERIOD_CODE = r"\d{4}-H[12]"
+
+
+@extend_schema_field({"type": "string", "pattern": rf"^{PERIOD_CODE}$", "example": "2026-H2"})
+class PeriodFilter(CodeFilter):
+    """A reporting period by its code (2026-H2): in the API a malformed code is a 400, a well-formed unknown one 404."""
+
+
 class InitiativeFilter(StrictFilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
     programme = CodeFilter(
@@ -170,6 +182,40 @@ class InitiativeFilter(StrictFilterSet):
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """The API's filter backend: the FilterSets it builds from `filterset_fields` are strict too."""
+    """The API's filter backend: the FilterSets it builds from `filterset_fields` are strict too.
+
+    Two refusals are the API's own (the HTML lists keep showing the unfiltered list): a yes/no, number or period filter
+    sent empty (`?received=`) is 400, since an empty value is none of these; and a code that names no record
+    (`?body=TELSON`) is 404 naming the parameter, since it is well formed and only the record is missing.
+    """
 
     filterset_base = StrictFilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        empty = {
+            name: ["Give a value, or leave the parameter out."]
+            for name, filter_ in filterset.filters.items()
+            if isinstance(filter_, django_filters.BooleanFilter | django_filters.NumberFilter | PeriodFilter)
+            and request.query_params.get(name) == ""
+        }
+        if empty:
+            raise ValidationError(empty)
+        if not filterset.is_valid():
+            errors = filterset.form.errors.as_data()
+            unknown = {
+                name: [f"No record has the code {request.query_params.get(name)!r}."]
+                for name, problems in errors.items()
+                if isinstance(filterset.filters.get(name), CodeFilter)
+                and all(problem.code == "invalid_choice" for problem in problems)
+                and (
+                    not isinstance(filterset.filters[name], PeriodFilter)
+                    or re.fullmatch(PERIOD_CODE, request.query_params.get(name, ""))
+                )
+            }
+            if unknown and len(unknown) == len(errors):
+                raise NotFound(unknown)
+            raise utils.translate_validation(filterset.errors)
+        return filterset.qs

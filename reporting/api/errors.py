@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DomainPermissionDenied
 from django.core.exceptions import ValidationError as DomainValidationError
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -13,6 +14,9 @@ from ..spreadsheets import SpreadsheetRejected
 
 
 def exception_handler(error, context):
+    if isinstance(error, ValidationError) and _names_only_missing_records(error.get_codes()):
+        # Well formed, naming a record that does not exist ({"programme": "AWPEC2"}): not found, as in filters.
+        return Response(error.detail, status=status.HTTP_404_NOT_FOUND)
     if isinstance(error, WrongState):
         return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
     if isinstance(error, DomainValidationError):
@@ -36,3 +40,12 @@ def exception_handler(error, context):
     if isinstance(error, SpreadsheetRejected):
         return Response({"detail": str(error), "errors": error.errors}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(error, context)
+
+
+def _names_only_missing_records(codes):
+    """Whether every error in a DRF error tree is a reference to a record that does not exist."""
+    if isinstance(codes, dict):
+        return bool(codes) and all(_names_only_missing_records(c) for c in codes.values())
+    if isinstance(codes, list):
+        return bool(codes) and all(_names_only_missing_records(c) for c in codes)
+    return codes == "does_not_exist"

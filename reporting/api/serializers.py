@@ -66,6 +66,18 @@ class StrictSerializer(serializers.Serializer):
         if with_nul:
             # Refused before any lookup: PostgreSQL cannot compare text holding NUL.
             raise serializers.ValidationError({name: ["Null characters are not allowed."] for name in with_nul})
+        # DRF turns a number sent for a text into that text ({"title": 0} -> "0"); the schema says string, so refuse.
+        not_text = sorted(
+            name
+            for name, field in self.fields.items()
+            if isinstance(data, dict)
+            and isinstance(field, serializers.CharField | serializers.ChoiceField)
+            and name in data
+            and data[name] is not None
+            and not isinstance(data[name], str)
+        )
+        if not_text:
+            raise serializers.ValidationError({name: ["Not a valid string."] for name in not_text})
         return super().to_internal_value(data)
 
 
@@ -81,7 +93,8 @@ def _has_nul(value):
 
 @extend_schema_field(MEMBER_STATES_SCHEMA)
 class MemberStatesField(serializers.DictField):
-    child = serializers.CharField()
+    # Each status is checked here, as the schema's enum says, so a wrong one is a 400 before anything else.
+    child = serializers.ChoiceField(choices=MemberStateProgress.Status.choices)
 
 
 class PeriodSerializer(serializers.ModelSerializer):

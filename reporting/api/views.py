@@ -1,5 +1,7 @@
 """The REST API for sectoral bodies' systems: thin views over the same services as the browser."""
 
+import re
+
 import django_filters
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -8,13 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.parsers import JSONParser
 from idempotency.decorators import idempotent
-from workprogramme.filters import CodeFilter, StrictFilterSet
+from workprogramme.filters import CodeFilter, PeriodFilter, StrictFilterSet
 from workprogramme.models import Body
 
 from .. import services, spreadsheets
@@ -64,12 +66,13 @@ class PreconditionFailed(APIException):
 
 
 def version_from(header):
-    """The version in an If-Match header ("3", W/"3" or 3); None when absent, 412 when unreadable."""
+    """The version in an If-Match header ("3", W/"3" or 3); None when absent, 400 when unreadable."""
     if not header:
         return None
     value = header.strip().removeprefix("W/").strip('"')
     if not (value.isascii() and value.isdigit()):  # "³".isdigit() is true, but int() refuses it
-        raise PreconditionFailed(f'If-Match must carry the ETag of the update, such as "3"; got {header!r}.')
+        # Malformed, not stale: a 400, as the schema's pattern for If-Match says.
+        raise ValidationError({"If-Match": [f'The ETag of the update, such as "3"; got {header!r}.']})
     return int(value)
 
 
@@ -95,7 +98,7 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ExpectedReportFilter(StrictFilterSet):
-    period = CodeFilter(queryset=Period.objects.all(), to_field_name="code")
+    period = PeriodFilter(queryset=Period.objects.all(), to_field_name="code")
     body = CodeFilter(queryset=Body.objects.all(), to_field_name="acronym")
     received = django_filters.BooleanFilter()
 
@@ -194,12 +197,13 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def partial_update(self, request, pk=None):
         update = self.get_object()
         version = version_from(request.headers.get("If-Match"))
+        # A malformed change is refused as such (400) before its version is compared (428, 412).
+        data = s.UpdatePatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         if version is None:
             raise PreconditionRequired()
         if version != update.version:
             raise PreconditionFailed()
-        data = s.UpdatePatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         update = services.update_edit(
             user=request.user,
             update=update,
@@ -290,7 +294,9 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             **{k: v for k, v in ERRORS.items() if k not in (400, 409)},
         },
     )
-    @action(detail=False, methods=["post"])
+    # It answers a plain list of what it filed: no filters, no pages (the schema said otherwise, and a generated client
+    # had two `body` arguments, the filter and the request body, and did not even import).
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
     @idempotent
     def bulk(self, request):
         data = s.BulkSerializer(data=request.data)
@@ -407,10 +413,17 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary="Spreadsheet of a body's expected reports for a period, to fill offline",
-        parameters=[OpenApiParameter("period", str, required=True), OpenApiParameter("body", str)],
-        responses={(200, spreadsheets.XLSX): OpenApiTypes.BINARY, **ERRORS},
+        parameters=[
+            OpenApiParameter("period", str, required=True, pattern=r"^\d{4}-H[12]$", description="e.g. 2026-H2"),
+            OpenApiParameter("body", str, description="A body's acronym; defaults to the caller's own."),
+        ],
+        responses={
+            (200, spreadsheets.XLSX): OpenApiTypes.BINARY,
+            **ERRORS,
+            404: OpenApiResponse(description="No such period or body."),
+        },
     )
-    @action(detail=False, methods=["get"], url_path="spreadsheet")
+    @action(detail=False, methods=["get"], url_path="spreadsheet", pagination_class=None, filter_backends=[])
     def spreadsheet(self, request):
         period, body = self._period_and_body(request.query_params)
         return xlsx_response(spreadsheets.build_template(period=period, body=body), period, body)
@@ -444,12 +457,15 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self.get_serializer(fresh, many=True).data, status=done)
 
     def _period_and_body(self, params):
-        period = Period.objects.filter(code=params.get("period", "")).first()
-        if period is None:
+        code = params.get("period", "")
+        if not re.fullmatch(r"\d{4}-H[12]", code):
             raise ValidationError({"period": "Name the period, e.g. ?period=2026-H2."})
+        period = Period.objects.filter(code=code).first()
+        if period is None:  # well formed, and no such period: the spreadsheet does not exist
+            raise NotFound({"period": f"No period {code}."})
         given = Body.objects.filter(acronym=params["body"]).first() if params.get("body") else None
         if params.get("body") and given is None:
-            raise ValidationError({"body": f"Unknown body {params['body']!r}."})
+            raise NotFound({"body": f"Unknown body {params['body']!r}."})
         return period, _body_for(self.request, given)
 
 

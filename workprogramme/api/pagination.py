@@ -4,7 +4,8 @@ from rest_framework.pagination import PageNumberPagination
 
 class PagePagination(PageNumberPagination):
     """Pages of 50 by default. A `page` or `page_size` that is not a whole number in range is refused (400 naming the
-    parameter) rather than quietly replaced by the default: a client with a typo must learn of it."""
+    parameter) rather than quietly replaced by the default: a client with a typo must learn of it. An empty value
+    (`?page=`) is not a number either: leave the parameter out for the default."""
 
     page_size = 50
     page_size_query_param = "page_size"
@@ -20,7 +21,7 @@ class PagePagination(PageNumberPagination):
     @staticmethod
     def _whole_number(request, name, default, maximum):
         raw = request.query_params.get(name)
-        if raw is None or raw == "" or (name == "page" and raw == "last"):
+        if raw is None or (name == "page" and raw == "last"):
             return default
         if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
             limit = f" from 1 to {maximum}" if maximum else " from 1"
