@@ -2,14 +2,14 @@
 
 import django_filters
 
-from workprogramme.filters import StrictFilterSet
+from workprogramme.filters import CodeFilter, StrictFilterSet
 
 from .models import Consultation, Document, Meeting, Negotiation, Organisation
 
 
 class DocumentFilter(StrictFilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
-    negotiation = django_filters.ModelChoiceFilter(
+    negotiation = CodeFilter(
         queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation"
     )
     kind = django_filters.ChoiceFilter(choices=Document.Kind.choices, label="Kind")
@@ -37,7 +37,7 @@ class OrganisationFilter(StrictFilterSet):
 
 
 class ConsultationFilter(StrictFilterSet):
-    negotiation = django_filters.ModelChoiceFilter(
+    negotiation = CodeFilter(
         queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation"
     )
 
@@ -47,7 +47,7 @@ class ConsultationFilter(StrictFilterSet):
 
 
 class MeetingFilter(StrictFilterSet):
-    negotiation = django_filters.ModelChoiceFilter(
+    negotiation = CodeFilter(
         queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation"
     )
     held_with = django_filters.ChoiceFilter(choices=Meeting.With.choices, label="With")
