@@ -122,7 +122,8 @@ def changes_in_latest_review():
         .filter(period=period)
         .annotate(output_key=Coalesce("output_id", Value(0)))
         .annotate(previous_status=Subquery(earlier))
-        .exclude(previous_status=F("status"))
+        # A line accepted for the first time changed too (from nothing): NULL compares as unknown, so say it.
+        .filter(Q(previous_status__isnull=True) | ~Q(previous_status=F("status")))
         .order_by("initiative__code", F("output__position").asc(nulls_first=True), "body__acronym")
     )
     return period, list(updates)

@@ -163,3 +163,18 @@ def test_body_page_lists_its_lines_and_a_reporting_record_from_accepted_facts(cl
 def test_line_page_links_its_bodies_and_member_states(client):
     content = client.get("/initiatives/AWPEC-1.1/").content.decode()
     assert 'href="/bodies/TELSOM/"' in content
+
+
+def test_a_line_accepted_for_the_first_time_is_listed_as_changed(client, period, telsom, reviewer):
+    # DIFAP-2.2 had no 2019 status: its first accepted update is a change (from nothing), and says so.
+    first = services.update_create(
+        user=telsom,
+        period=period,
+        initiative=Initiative.objects.get(code="DIFAP-2.2"),
+        body=telsom.body,
+        values={"status": "in_progress", "progress": 10, "narrative": "Scheme drafted."},
+        submit=True,
+    )
+    services.update_accept(user=reviewer, update=first)
+    changes = client.get("/").content.decode().split("What changed")[1]
+    assert 'href="/initiatives/DIFAP-2.2/"' in changes

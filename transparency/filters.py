@@ -9,9 +9,7 @@ from .models import Consultation, Document, Meeting, Negotiation, Organisation
 
 class DocumentFilter(StrictFilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
-    negotiation = CodeFilter(
-        queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation"
-    )
+    negotiation = CodeFilter(queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation")
     kind = django_filters.ChoiceFilter(choices=Document.Kind.choices, label="Kind")
     disclosure = django_filters.ChoiceFilter(choices=Document.Disclosure.choices, label="State")
     author = django_filters.CharFilter(field_name="author", lookup_expr="icontains", label="Author")
@@ -37,9 +35,7 @@ class OrganisationFilter(StrictFilterSet):
 
 
 class ConsultationFilter(StrictFilterSet):
-    negotiation = CodeFilter(
-        queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation"
-    )
+    negotiation = CodeFilter(queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation")
 
     class Meta:
         model = Consultation
@@ -47,9 +43,7 @@ class ConsultationFilter(StrictFilterSet):
 
 
 class MeetingFilter(StrictFilterSet):
-    negotiation = CodeFilter(
-        queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation"
-    )
+    negotiation = CodeFilter(queryset=Negotiation.objects.all(), to_field_name="code", label="Negotiation")
     held_with = django_filters.ChoiceFilter(choices=Meeting.With.choices, label="With")
     organisation_kind = django_filters.ChoiceFilter(
         field_name="organisations__kind", choices=Organisation.Kind.choices, label="Kind of organisation", distinct=True
