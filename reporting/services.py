@@ -55,6 +55,10 @@ URL_CHARACTERS_MESSAGE = (
 )
 
 
+class NotOnThisUpdate(ValidationError):
+    """A decision named evidence that is not on the update: well formed, naming nothing here (the API's 404)."""
+
+
 class WrongState(ValidationError):
     """A workflow step the update's state does not allow (submit a submitted one, accept a draft...): the request was
     well formed, so the API answers 409 Conflict rather than 400; the browser shows the message as for any refusal."""
@@ -876,7 +880,7 @@ def _confirm_disclosures(*, user, update, disclosures):
     changed = []
     for pk, (disclosure, reason) in (disclosures or {}).items():
         if pk not in evidence:
-            raise ValidationError({"evidence": f"Evidence {pk} is not on this update."})
+            raise NotOnThisUpdate({"evidence": f"Evidence {pk} is not on this update."})
         item = evidence[pk]
         try:
             decided = _disclosure(disclosure, reason)

@@ -268,7 +268,8 @@ def test_the_api_refuses_a_decision_on_evidence_of_another_update_and_accepts_no
         {"evidence": [{"id": 999999, "restriction_reason": None}]},
         format="json",
     )
-    assert answer.status_code == 400
+    assert answer.status_code == 404  # well formed, naming no evidence of this update
+    assert answer.json() == {"evidence": ["Evidence 999999 is not on this update."]}
     assert Update.objects.get(pk=submitted.pk).state == Update.State.SUBMITTED
 
 

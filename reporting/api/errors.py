@@ -9,7 +9,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from workprogramme.concurrency import Conflict, StaleEdit
 
-from ..services import BulkRejected, WrongState
+from ..services import BulkRejected, NotOnThisUpdate, WrongState
 from ..spreadsheets import SpreadsheetRejected
 
 
@@ -17,6 +17,8 @@ def exception_handler(error, context):
     if isinstance(error, ValidationError) and _names_only_missing_records(error.get_codes()):
         # Well formed, naming a record that does not exist ({"programme": "AWPEC2"}): not found, as in filters.
         return Response(error.detail, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(error, NotOnThisUpdate):
+        return Response(error.message_dict, status=status.HTTP_404_NOT_FOUND)
     if isinstance(error, WrongState):
         return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
     if isinstance(error, DomainValidationError):

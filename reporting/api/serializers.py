@@ -345,7 +345,9 @@ class DisclosureSerializer(StrictSerializer):
 
 
 class EvidenceDisclosureSerializer(DisclosureSerializer):
-    id = serializers.IntegerField(help_text="The evidence's `id` on this update.")
+    id = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The evidence's `id` on this update (404 if it is not on it)."
+    )
 
 
 class AcceptSerializer(StrictSerializer):
