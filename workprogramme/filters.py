@@ -184,9 +184,10 @@ class InitiativeFilter(StrictFilterSet):
 class StrictFilterBackend(DjangoFilterBackend):
     """The API's filter backend: the FilterSets it builds from `filterset_fields` are strict too.
 
-    Two refusals are the API's own (the HTML lists keep showing the unfiltered list): a yes/no, number or period filter
-    sent empty (`?received=`) is 400, since an empty value is none of these; and a code that names no record
-    (`?body=TELSON`) is 404 naming the parameter, since it is well formed and only the record is missing.
+    Two refusals are the API's own (the HTML lists keep showing the unfiltered list): a yes/no, number, choice or
+    period filter sent empty (`?received=`, `?status=`) is 400, since an empty value is none of these; and a code
+    that names no record (`?body=TELSON`) is 404 naming the parameter, since it is well formed and only the record
+    is missing.
     """
 
     filterset_base = StrictFilterSet
@@ -198,7 +199,14 @@ class StrictFilterBackend(DjangoFilterBackend):
         empty = {
             name: ["Give a value, or leave the parameter out."]
             for name, filter_ in filterset.filters.items()
-            if isinstance(filter_, django_filters.BooleanFilter | django_filters.NumberFilter | PeriodFilter)
+            if (
+                isinstance(filter_, django_filters.BooleanFilter | django_filters.NumberFilter | PeriodFilter)
+                # a list of choices (an enum in the schema); not a code filter, whose schema is any string
+                or (
+                    isinstance(filter_, django_filters.ChoiceFilter)
+                    and not isinstance(filter_, django_filters.ModelChoiceFilter)
+                )
+            )
             and request.query_params.get(name) == ""
         }
         if empty:
