@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -217,6 +217,18 @@ class UpdateQuerySet(models.QuerySet):
 
     def in_period(self, period):
         return self.filter(period=period)
+
+    def followed_by(self, update):
+        """The accepted updates on `update`'s line (and output) that it follows, newest first: in its period
+        (accepted earlier) or before. The first is what a reviewer compares it with, and what it would replace."""
+        period = update.period
+        return (
+            self.accepted()
+            .filter(initiative_id=update.initiative_id, output_id=update.output_id)
+            .filter(Q(period__year__lt=period.year) | Q(period__year=period.year, period__half__lte=period.half))
+            .exclude(pk=update.pk)
+            .order_by("-period__year", "-period__half", F("reviewed_at").desc(nulls_last=True), "-pk")
+        )
 
     def awaiting_review(self):
         return self.filter(state=Update.State.SUBMITTED)

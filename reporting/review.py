@@ -8,8 +8,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
-
 from .models import Update
 
 # Words with the spaces and punctuation that follow them, so that a redline reads as the text does.
@@ -31,15 +29,10 @@ class Comparison:
 
 def last_accepted(update):
     """The line's (or output's) accepted update that this one follows: the newest before it, whoever filed it."""
-    period = update.period
     return (
-        Update.objects.accepted()
-        .filter(initiative_id=update.initiative_id, output_id=update.output_id)
-        .filter(Q(period__year__lt=period.year) | Q(period__year=period.year, period__half__lte=period.half))
-        .exclude(pk=update.pk)
-        .select_related("period", "body")
+        Update.objects.followed_by(update)
+        .select_related("period", "body", "author")
         .prefetch_related("member_state_progress__member_state", "evidence")
-        .order_by("-period__year", "-period__half", F("reviewed_at").desc(nulls_last=True), "-pk")
         .first()
     )
 

@@ -11,7 +11,7 @@ import re
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils import timezone
 
 from outbox.services import enqueue
@@ -473,26 +473,20 @@ def status_correct(*, user, initiative, status, note, version, reason="", reason
     return correction
 
 
-def contradicted_correction(update):
+_UNREAD = object()
+
+
+def contradicted_correction(update, followed=_UNREAD):
     """The Secretariat correction that accepting `update` would overrule, if any.
 
     That is the line's (or output's) standing correction, if it is the newest accepted word on the line, from the
-    update's period or before, and states another status than the update does.
+    update's period or before, and states another status than the update does. `followed`: that newest accepted
+    update, when the caller has already read it (the review page does, for its comparison).
     """
-    latest = (
-        Update.objects.accepted()
-        .filter(initiative=update.initiative_id, output=update.output_id)
-        .filter(
-            Q(period__year__lt=update.period.year)
-            | Q(period__year=update.period.year, period__half__lte=update.period.half)
-        )
-        .exclude(pk=update.pk)
-        .select_related("author", "period")
-        .order_by("-period__year", "-period__half", F("reviewed_at").desc(nulls_last=True), "-pk")
-        .first()
-    )
-    if latest is not None and latest.kind == Update.Kind.CORRECTION and latest.status != update.status:
-        return latest
+    if followed is _UNREAD:
+        followed = Update.objects.followed_by(update).select_related("author", "period").first()
+    if followed is not None and followed.kind == Update.Kind.CORRECTION and followed.status != update.status:
+        return followed
     return None
 
 

@@ -322,6 +322,7 @@ def update_detail(request, pk):
         }
         for record, previous in zip(history, [*history[1:], None], strict=True)
     ]
+    comparison = review.compare(update)  # the last accepted update, read once for the comparison and the warning
     comments = list(Comment.objects.filter(update=update).select_related("author"))
     for comment in comments:
         comment.thread = [reply for reply in comments if reply.parent_id == comment.pk]
@@ -332,7 +333,7 @@ def update_detail(request, pk):
             "update": update,
             "member_states": update.member_state_progress.select_related("member_state"),
             "evidence": update.evidence.all(),
-            "comparison": review.compare(update),
+            "comparison": comparison,
             "comments": [c for c in comments if c.parent_id is None],
             "changes": changes,
             "can_edit": update.is_editable
@@ -342,7 +343,7 @@ def update_detail(request, pk):
             "can_review": update.state == Update.State.SUBMITTED and permissions.can_review(request.user, update),
             "can_remove_evidence": permissions.can_remove_evidence(request.user, update),
             "can_set_disclosure": permissions.can_set_disclosure(request.user, update),
-            "overruled_correction": services.contradicted_correction(update)
+            "overruled_correction": services.contradicted_correction(update, comparison.previous)
             if update.state == Update.State.SUBMITTED
             else None,
             "removal_needs_reason": permissions.evidence_removal_needs_reason(request.user, update),

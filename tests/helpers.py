@@ -19,3 +19,21 @@ def line(code):
 
 def fresh(update):
     return Update.objects.get(pk=update.pk)
+
+
+def api_as(username):
+    """A REST client authenticated as the demo person `username`."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user(username))
+    return api
+
+
+def browser_as(username):
+    """A browser client logged in as the demo person `username` (force_login: django-axes needs a request)."""
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(user(username))
+    return browser

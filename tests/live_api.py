@@ -13,9 +13,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+
+from tests.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 # Who calls the API in the contract runs: no one, a reporter (TELSOM), ACCEC's reviewer and the Secretariat.
@@ -44,27 +45,12 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _database_url(tmp_path_factory):
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp_path_factory.mktemp('api') / 'api.sqlite3'}"
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/") + "_api" + os.environ.get("PYTEST_XDIST_WORKER", "")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return parsed._replace(path=f"/{name}").geturl()
-
-
 @pytest.fixture(scope="session")
 def live_api(tmp_path_factory):
     """A running API with both plans, the 2019 baseline, the demo people, an open period and a token per role."""
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(tmp_path_factory),
+        "DATABASE_URL": fresh_database_url(tmp_path_factory, "api"),
         "DEBUG": "0",
         "SECRET_KEY": "contract-tests-only",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -5,11 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from rest_framework.test import APIClient
 
-from accounts.models import User
 from reporting import services
 from reporting.models import Comment, Evidence, Update
+from tests.helpers import api_as, browser_as, user
 from workprogramme.models import Body, Initiative
 
 from .test_report_rollup import plan  # noqa: F401  (the hand-made plan fixture)
@@ -19,42 +18,26 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def person(username):
-    return User.objects.get(username=username)
-
-
-def api_as(username):
-    api = APIClient()
-    api.force_authenticate(person(username))
-    return api
-
-
-def browser_as(username):
-    browser = Client()
-    browser.force_login(person(username))
-    return browser
-
-
 @pytest.fixture
 def submitted(plan):  # noqa: F811
     """ACCP's submitted update on T-3, with a study it proposes public and minutes it proposes to restrict."""
     update = services.update_create(
-        user=person("accp"),
+        user=user("accp"),
         period=plan[1],
         initiative=Initiative.objects.get(code="T-3"),
         body=Body.objects.get(acronym="ACCP"),
         values={"status": "in_progress", "progress": 30, "narrative": "Study under way."},
     )
-    services.evidence_add_link(user=person("accp"), update=update, title="The study", url="https://example.org/s")
+    services.evidence_add_link(user=user("accp"), update=update, title="The study", url="https://example.org/s")
     services.evidence_add_link(
-        user=person("accp"),
+        user=user("accp"),
         update=update,
         title="Minutes of the closed session",
         kind=Evidence.Kind.MEETING,
         disclosure=Evidence.Disclosure.RESTRICTED,
         restriction_reason="Shared in confidence by a dialogue partner",
     )
-    return services.update_submit(user=person("accp"), update=update)
+    return services.update_submit(user=user("accp"), update=update)
 
 
 def evidence(update, title):
@@ -73,7 +56,7 @@ def test_the_filer_proposes_and_nothing_is_public_before_acceptance(submitted):
 
 def test_a_restriction_needs_the_reason_the_public_will_read_and_nothing_is_saved_without_it(plan):  # noqa: F811
     update = services.update_create(
-        user=person("accp"),
+        user=user("accp"),
         period=plan[1],
         initiative=Initiative.objects.get(code="T-5"),
         body=Body.objects.get(acronym="ACCP"),
@@ -81,7 +64,7 @@ def test_a_restriction_needs_the_reason_the_public_will_read_and_nothing_is_save
     )
     with pytest.raises(ValidationError) as refused:
         services.evidence_add_link(
-            user=person("accp"),
+            user=user("accp"),
             update=update,
             title="Draft terms",
             url="https://example.org/t",
@@ -91,14 +74,14 @@ def test_a_restriction_needs_the_reason_the_public_will_read_and_nothing_is_save
     assert "restriction_reason" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         services.evidence_add_link(
-            user=person("accp"), update=update, title="Draft terms", url="https://example.org/t", disclosure="secret"
+            user=user("accp"), update=update, title="Draft terms", url="https://example.org/t", disclosure="secret"
         )
     assert "disclosure" in refused.value.message_dict
     assert not Evidence.objects.filter(update=update).exists()
 
 
 def test_accepting_confirms_the_proposals_and_the_public_opens_only_the_public_one(submitted):
-    services.update_accept(user=person("accec"), update=submitted)
+    services.update_accept(user=user("accec"), update=submitted)
     stored = {e.title: (e.disclosure, e.disclosure_confirmed) for e in Evidence.objects.filter(update=submitted)}
     assert stored == {"The study": ("public", True), "Minutes of the closed session": ("restricted", True)}
     assert list(Evidence.objects.public().values_list("title", flat=True)) == ["The study"]
@@ -111,7 +94,7 @@ def test_accepting_confirms_the_proposals_and_the_public_opens_only_the_public_o
 def test_the_reviewer_restricts_a_document_when_accepting_and_the_body_is_told(submitted):
     study = evidence(submitted, "The study")
     services.update_accept(
-        user=person("accec"),
+        user=user("accec"),
         update=submitted,
         disclosures={study.pk: ("restricted", "Names officials who asked not to be named")},
     )
@@ -123,51 +106,51 @@ def test_the_reviewer_restricts_a_document_when_accepting_and_the_body_is_told(s
     )
     assert not Evidence.objects.public().filter(update=submitted).exists()
     comment = Comment.objects.get(update=submitted)
-    assert comment.author == person("accec")
+    assert comment.author == user("accec")
     assert "\u201cThe study\u201d: restricted (Names officials who asked not to be named)" in comment.text
 
 
 def test_a_bad_decision_at_acceptance_accepts_nothing(submitted):
     study = evidence(submitted, "The study")
     with pytest.raises(ValidationError):
-        services.update_accept(user=person("accec"), update=submitted, disclosures={study.pk: ("restricted", "")})
+        services.update_accept(user=user("accec"), update=submitted, disclosures={study.pk: ("restricted", "")})
     with pytest.raises(ValidationError):
-        services.update_accept(user=person("accec"), update=submitted, disclosures={999999: ("public", "")})
+        services.update_accept(user=user("accec"), update=submitted, disclosures={999999: ("public", "")})
     assert Update.objects.get(pk=submitted.pk).state == Update.State.SUBMITTED
     assert not Evidence.objects.filter(update=submitted, disclosure_confirmed=True).exists()
 
 
 def test_the_reviewer_changes_a_proposal_before_accepting_and_the_update_moves_to_a_new_version(submitted):
     minutes = evidence(submitted, "Minutes of the closed session")
-    services.evidence_set_disclosure(user=person("accec"), evidence=minutes, disclosure="public")
+    services.evidence_set_disclosure(user=user("accec"), evidence=minutes, disclosure="public")
     minutes.refresh_from_db()
     assert (minutes.disclosure, minutes.restriction_reason, minutes.disclosure_confirmed) == ("public", "", False)
     update = Update.objects.get(pk=submitted.pk)
     assert update.version == submitted.version + 1
     assert update.history.latest().history_change_reason == f"Evidence {minutes.pk}: public"
-    assert Comment.objects.filter(update=update, author=person("accec")).exists()
+    assert Comment.objects.filter(update=update, author=user("accec")).exists()
 
 
 def test_another_body_cannot_decide_and_the_filer_cannot_once_accepted(submitted):
     study = evidence(submitted, "The study")
     with pytest.raises(PermissionDenied):
         services.evidence_set_disclosure(
-            user=person("telsom"), evidence=study, disclosure="restricted", restriction_reason="No."
+            user=user("telsom"), evidence=study, disclosure="restricted", restriction_reason="No."
         )
-    services.update_accept(user=person("accec"), update=submitted)
+    services.update_accept(user=user("accec"), update=submitted)
     with pytest.raises(PermissionDenied):
         services.evidence_set_disclosure(
-            user=person("accp"), evidence=study, disclosure="restricted", restriction_reason="Changed our mind"
+            user=user("accp"), evidence=study, disclosure="restricted", restriction_reason="Changed our mind"
         )
     study.refresh_from_db()
     assert (study.disclosure, study.disclosure_confirmed) == ("public", True)
 
 
 def test_the_secretariat_withdraws_a_published_document_from_public_view_at_once(submitted):
-    services.update_accept(user=person("accec"), update=submitted)
+    services.update_accept(user=user("accec"), update=submitted)
     study = evidence(submitted, "The study")
     services.evidence_set_disclosure(
-        user=person("secretariat"), evidence=study, disclosure="restricted", restriction_reason="Superseded draft"
+        user=user("secretariat"), evidence=study, disclosure="restricted", restriction_reason="Superseded draft"
     )
     assert not Evidence.objects.public().filter(update=submitted).exists()
     page = Client().get("/initiatives/T-3/").content.decode()
@@ -175,11 +158,11 @@ def test_the_secretariat_withdraws_a_published_document_from_public_view_at_once
 
 
 def test_the_secretariat_confirms_evidence_accepted_before_disclosure_was_reviewed(submitted):
-    services.update_accept(user=person("accec"), update=submitted)
+    services.update_accept(user=user("accec"), update=submitted)
     study = evidence(submitted, "The study")
     Evidence.objects.filter(pk=study.pk).update(disclosure_confirmed=False)  # as legacy rows are
     assert "1 restricted document (not confirmed for publication)" in Client().get("/initiatives/T-3/").content.decode()
-    services.evidence_set_disclosure(user=person("secretariat"), evidence=study, disclosure="public")
+    services.evidence_set_disclosure(user=user("secretariat"), evidence=study, disclosure="public")
     assert Evidence.objects.public().get() == study
 
 
@@ -274,7 +257,7 @@ def test_the_api_refuses_a_decision_on_evidence_of_another_update_and_accepts_no
 
 
 def test_the_api_secretariat_patches_disclosure_on_an_accepted_update(submitted):
-    services.update_accept(user=person("accec"), update=submitted)
+    services.update_accept(user=user("accec"), update=submitted)
     minutes = evidence(submitted, "Minutes of the closed session")
     url = f"/api/v1/updates/{submitted.pk}/evidence/{minutes.pk}/"
     refused = api_as("accp").patch(url, {"restriction_reason": None}, format="json")
@@ -292,17 +275,17 @@ def files(plan, tmp_path, settings):  # noqa: F811
     """Two PDFs on an update of T-5: one the public may open, one restricted."""
     settings.MEDIA_ROOT = tmp_path
     update = services.update_create(
-        user=person("accp"),
+        user=user("accp"),
         period=plan[1],
         initiative=Initiative.objects.get(code="T-5"),
         body=Body.objects.get(acronym="ACCP"),
         values={"status": "in_progress", "progress": 50, "narrative": "Half way."},
     )
     open_one = services.evidence_add_file(
-        user=person("accp"), update=update, title="Signed MoU", upload=SimpleUploadedFile("mou.pdf", PDF)
+        user=user("accp"), update=update, title="Signed MoU", upload=SimpleUploadedFile("mou.pdf", PDF)
     )
     closed = services.evidence_add_file(
-        user=person("accp"),
+        user=user("accp"),
         update=update,
         title="Negotiating notes",
         upload=SimpleUploadedFile("notes.pdf", PDF + b"% notes\n"),
@@ -315,8 +298,8 @@ def files(plan, tmp_path, settings):  # noqa: F811
 def test_anyone_downloads_a_public_file_as_an_attachment_once_accepted(files):
     update, open_one, closed = files
     assert Client().get(f"/reporting/evidence/{open_one.pk}/download/").status_code == 404  # not yet accepted
-    services.update_submit(user=person("accp"), update=update)
-    services.update_accept(user=person("accec"), update=update)
+    services.update_submit(user=user("accp"), update=update)
+    services.update_accept(user=user("accec"), update=update)
     response = Client().get(f"/reporting/evidence/{open_one.pk}/download/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")

@@ -2,11 +2,10 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from rest_framework.test import APIClient
 
-from accounts.models import User
 from reporting import services
 from reporting.models import Comment, Evidence, Update
+from tests.helpers import api_as, user
 from workprogramme.models import Body, Initiative
 
 from .test_report_rollup import plan  # noqa: F401  (the hand-made plan fixture)
@@ -16,42 +15,32 @@ pytestmark = pytest.mark.django_db
 BAD_LINK = "https://example.org/study?q=%22roaming%22"
 
 
-def person(username):
-    return User.objects.get(username=username)
-
-
-def api_as(username):
-    api = APIClient()
-    api.force_authenticate(person(username))
-    return api
-
-
 @pytest.fixture
 def accepted(plan):  # noqa: F811
     """ACCP's accepted update on T-3, carrying a link whose quote once broke every report build."""
     update = services.update_create(
-        user=person("accp"),
+        user=user("accp"),
         period=plan[1],
         initiative=Initiative.objects.get(code="T-3"),
         body=Body.objects.get(acronym="ACCP"),
         values={"status": "in_progress", "progress": 30, "narrative": "Study under way."},
     )
-    services.evidence_add_link(user=person("accp"), update=update, title="The study", url=BAD_LINK)
-    services.update_submit(user=person("accp"), update=update)
-    return services.update_accept(user=person("accec"), update=update)
+    services.evidence_add_link(user=user("accp"), update=update, title="The study", url=BAD_LINK)
+    services.update_submit(user=user("accp"), update=update)
+    return services.update_accept(user=user("accec"), update=update)
 
 
 @pytest.fixture
 def draft(plan):  # noqa: F811
     """ACCP's draft on T-5, with a link."""
     update = services.update_create(
-        user=person("accp"),
+        user=user("accp"),
         period=plan[1],
         initiative=Initiative.objects.get(code="T-5"),
         body=Body.objects.get(acronym="ACCP"),
         values={"status": "in_progress", "progress": 10, "narrative": "Starting."},
     )
-    services.evidence_add_link(user=person("accp"), update=update, title="Draft link", url="https://example.org/d")
+    services.evidence_add_link(user=user("accp"), update=update, title="Draft link", url="https://example.org/d")
     return Update.objects.get(pk=update.pk)
 
 
@@ -61,33 +50,33 @@ def link_of(update):
 
 def test_the_secretariat_takes_a_bad_link_off_an_accepted_update_and_says_why(accepted):
     evidence = link_of(accepted)
-    update = services.evidence_remove(user=person("secretariat"), evidence=evidence, reason="The link is broken.")
+    update = services.evidence_remove(user=user("secretariat"), evidence=evidence, reason="The link is broken.")
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
     assert update.state == Update.State.ACCEPTED and update.version == accepted.version + 1
     record = update.history.latest()
-    assert record.history_user == person("secretariat")
+    assert record.history_user == user("secretariat")
     assert record.history_change_reason == "Removed evidence: The study"
     comment = Comment.objects.get(update=update)
-    assert comment.author == person("secretariat")
+    assert comment.author == user("secretariat")
     assert comment.text == f"Removed the link \u201cThe study\u201d ({BAD_LINK}). Reason: The link is broken."
 
 
 def test_the_secretariat_must_say_why(accepted):
     with pytest.raises(ValidationError) as refused:
-        services.evidence_remove(user=person("secretariat"), evidence=link_of(accepted), reason="  ")
+        services.evidence_remove(user=user("secretariat"), evidence=link_of(accepted), reason="  ")
     assert "reason" in refused.value.message_dict
     assert accepted.evidence.count() == 1 and not Comment.objects.filter(update=accepted).exists()
 
 
 def test_a_reason_longer_than_the_limit_is_refused_not_cut(accepted):
     with pytest.raises(ValidationError, match="Keep the reason to 1000 characters; it has 1001"):
-        services.evidence_remove(user=person("secretariat"), evidence=link_of(accepted), reason="x" * 1001)
+        services.evidence_remove(user=user("secretariat"), evidence=link_of(accepted), reason="x" * 1001)
     assert accepted.evidence.count() == 1
 
 
 def test_the_body_cannot_take_evidence_off_its_accepted_update(accepted):
     with pytest.raises(PermissionDenied) as refused:
-        services.evidence_remove(user=person("accp"), evidence=link_of(accepted), reason="Oops.")
+        services.evidence_remove(user=user("accp"), evidence=link_of(accepted), reason="Oops.")
     assert str(refused.value) == (
         "This update is accepted: only the ASEAN Secretariat can take evidence off it, and must say why."
     )
@@ -96,13 +85,13 @@ def test_the_body_cannot_take_evidence_off_its_accepted_update(accepted):
 
 def test_the_body_says_why_it_takes_a_link_off_its_update_awaiting_review(draft):
     """Once submitted, a reviewer may already have read the evidence: taking it off is explained, even by the body."""
-    submitted = services.update_submit(user=person("accp"), update=draft)
+    submitted = services.update_submit(user=user("accp"), update=draft)
 
     with pytest.raises(ValidationError, match="Say why the evidence is taken off"):
-        services.evidence_remove(user=person("accp"), evidence=link_of(submitted), reason="")
+        services.evidence_remove(user=user("accp"), evidence=link_of(submitted), reason="")
     assert submitted.evidence.count() == 1
 
-    services.evidence_remove(user=person("accp"), evidence=link_of(submitted), reason="Wrong meeting.")
+    services.evidence_remove(user=user("accp"), evidence=link_of(submitted), reason="Wrong meeting.")
     assert submitted.evidence.count() == 0
     assert Comment.objects.get(update=submitted).text.endswith("Reason: Wrong meeting.")
 
@@ -110,19 +99,19 @@ def test_the_body_says_why_it_takes_a_link_off_its_update_awaiting_review(draft)
 def test_a_reporter_of_another_body_cannot_take_evidence_off(draft, accepted):
     for update in (draft, accepted):
         with pytest.raises(PermissionDenied):
-            services.evidence_remove(user=person("telsom"), evidence=link_of(update), reason="Not mine.")
+            services.evidence_remove(user=user("telsom"), evidence=link_of(update), reason="Not mine.")
         assert update.evidence.count() == 1
 
 
 def test_a_reviewer_cannot_take_evidence_off_another_bodys_update(draft, accepted):
     for update in (draft, accepted):
         with pytest.raises(PermissionDenied):
-            services.evidence_remove(user=person("accec"), evidence=link_of(update), reason="Reviewing.")
+            services.evidence_remove(user=user("accec"), evidence=link_of(update), reason="Reviewing.")
         assert update.evidence.count() == 1
 
 
 def test_the_body_takes_a_link_off_its_own_draft_without_a_reason(draft):
-    update = services.evidence_remove(user=person("accp"), evidence=link_of(draft), reason="")
+    update = services.evidence_remove(user=user("accp"), evidence=link_of(draft), reason="")
     assert update.evidence.count() == 0 and update.state == Update.State.DRAFT
     assert Comment.objects.get(update=update).text == "Removed the link \u201cDraft link\u201d (https://example.org/d)."
 
@@ -131,8 +120,8 @@ def test_the_next_report_builds_without_the_removed_link(accepted, plan, setting
     from reports import services as reports
 
     settings.MEDIA_ROOT = tmp_path
-    services.evidence_remove(user=person("secretariat"), evidence=link_of(accepted), reason="Broken link.")
-    report = reports.report_issue(user=person("accec"), period=plan[1], programme=plan[0], title="TEST")
+    services.evidence_remove(user=user("secretariat"), evidence=link_of(accepted), reason="Broken link.")
+    report = reports.report_issue(user=user("accec"), period=plan[1], programme=plan[0], title="TEST")
     reports.report_build(report.pk)
     report.refresh_from_db()
     assert report.state == "ready"
@@ -143,7 +132,7 @@ def test_the_next_report_builds_without_the_removed_link(accepted, plan, setting
 
 
 def test_the_secretariat_removes_a_link_from_the_update_page(client, accepted):
-    client.force_login(person("secretariat"))
+    client.force_login(user("secretariat"))
     page = client.get(accepted.get_absolute_url()).content.decode()
     evidence = link_of(accepted)
     assert f'action="/reporting/evidence/{evidence.pk}/remove/"' in page and 'name="reason"' in page
@@ -153,7 +142,7 @@ def test_the_secretariat_removes_a_link_from_the_update_page(client, accepted):
 
 
 def test_the_page_refuses_a_removal_without_a_reason_with_a_message(client, accepted):
-    client.force_login(person("secretariat"))
+    client.force_login(user("secretariat"))
     evidence = link_of(accepted)
     response = client.post(f"/reporting/evidence/{evidence.pk}/remove/", {"reason": ""}, follow=True)
     assert "Say why the evidence is taken off" in response.content.decode() and accepted.evidence.count() == 1
@@ -162,7 +151,7 @@ def test_the_page_refuses_a_removal_without_a_reason_with_a_message(client, acce
 def test_the_page_offers_no_removal_to_those_who_may_not_and_refuses_their_posts(client, accepted):
     evidence = link_of(accepted)
     for username in ("accp", "telsom", "accec"):
-        client.force_login(person(username))
+        client.force_login(user(username))
         assert "/remove/" not in client.get(accepted.get_absolute_url()).content.decode()
         assert client.post(f"/reporting/evidence/{evidence.pk}/remove/", {"reason": "x"}).status_code == 403
     assert client.get(f"/reporting/evidence/{evidence.pk}/remove/").status_code == 405
@@ -173,7 +162,7 @@ def test_the_page_checks_the_csrf_token(accepted):
     from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(person("secretariat"))
+    browser.force_login(user("secretariat"))
     evidence = link_of(accepted)
     assert browser.post(f"/reporting/evidence/{evidence.pk}/remove/", {"reason": "x"}).status_code == 403
     assert accepted.evidence.count() == 1

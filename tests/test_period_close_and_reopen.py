@@ -3,11 +3,10 @@ reason that is logged, until it is marked reviewed."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from reporting import services
 from reporting.models import Period, PeriodEvent
-from tests.helpers import line, user
+from tests.helpers import browser_as, line, user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,26 +26,20 @@ def period():
     return period
 
 
-def staff():
-    client = Client()
-    client.force_login(user("secretariat"))
-    return client
-
-
 def test_the_close_form_says_what_is_missing_and_closing_needs_the_confirmation(period):
     missing, awaiting, drafts = services.period_outstanding(period)
     assert (awaiting, drafts) == (1, 0)
     assert missing == period.expected_reports.count() - 1  # TELSOM's AWPEC-1.1 is received
 
-    page = staff().get(period.get_absolute_url()).content.decode()
+    page = browser_as("secretariat").get(period.get_absolute_url()).content.decode()
     assert f"<strong>{missing}</strong> expected reports not received" in page
     assert "<strong>1</strong> update awaiting review" in page
 
-    refused = staff().post(f"/reporting/periods/{period.code}/close/", follow=True).content.decode()
+    refused = browser_as("secretariat").post(f"/reporting/periods/{period.code}/close/", follow=True).content.decode()
     assert f"Confirm that {period} should close: {missing} expected report(s) not received, 1 awaiting" in refused
     assert Period.objects.get(pk=period.pk).state == Period.State.OPEN
 
-    staff().post(f"/reporting/periods/{period.code}/close/", {"confirm": "yes"})
+    browser_as("secretariat").post(f"/reporting/periods/{period.code}/close/", {"confirm": "yes"})
     assert Period.objects.get(pk=period.pk).state == Period.State.CLOSED
     assert [e.action for e in PeriodEvent.objects.filter(period=period)] == ["opened", "closed"]
 
@@ -56,12 +49,14 @@ def test_a_closed_period_is_reopened_with_a_logged_reason_until_it_is_reviewed(p
     with pytest.raises(ValidationError, match="Say why the period is reopened"):
         services.period_reopen(user=user("secretariat"), period=period, reason="  ")
 
-    staff().post(f"/reporting/periods/{period.code}/reopen/", {"reason": "ATRC asked for two more weeks."})
+    browser_as("secretariat").post(
+        f"/reporting/periods/{period.code}/reopen/", {"reason": "ATRC asked for two more weeks."}
+    )
     period.refresh_from_db()
     assert (period.state, period.closed_at) == (Period.State.OPEN, None)
     event = PeriodEvent.objects.get(period=period, action="reopened")
     assert (event.by.username, event.reason) == ("secretariat", "ATRC asked for two more weeks.")
-    assert "ATRC asked for two more weeks." in staff().get(period.get_absolute_url()).content.decode()
+    assert "ATRC asked for two more weeks." in browser_as("secretariat").get(period.get_absolute_url()).content.decode()
 
     # Reviewed is final.
     services.period_close(user=user("secretariat"), period=period)

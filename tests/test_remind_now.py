@@ -5,11 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 
 from reporting import notifications, services
 from reporting.models import ExpectedReport, Reminder
-from tests.helpers import user
+from tests.helpers import browser_as, user
 from workprogramme.models import Body
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +18,6 @@ pytestmark = pytest.mark.django_db
 def period():
     secretariat = user("secretariat")
     return services.period_open(user=secretariat, period=services.period_create(user=secretariat, year=2026, half=2))
-
-
-def staff():
-    client = Client()
-    client.force_login(user("secretariat"))
-    return client
 
 
 def test_one_body_is_reminded_now_once_a_day(period, mailoutbox):
@@ -43,17 +36,18 @@ def test_one_body_is_reminded_now_once_a_day(period, mailoutbox):
 
 def test_every_body_still_owing_is_reminded_from_the_period_page(period, mailoutbox):
     owing = set(ExpectedReport.objects.filter(period=period).missing().values_list("body__acronym", flat=True))
-    page = staff().get(period.get_absolute_url()).content.decode()
+    page = browser_as("secretariat").get(period.get_absolute_url()).content.decode()
     assert "Send a reminder now" in page
 
-    page = staff().post(f"/reporting/periods/{period.code}/remind/", follow=True).content.decode()
+    page = browser_as("secretariat").post(f"/reporting/periods/{period.code}/remind/", follow=True).content.decode()
     assert "Reminded now:" in page
     assert set(Reminder.objects.filter(period=period, step="by_hand").values_list("body__acronym", flat=True)) == owing
     assert (
-        "TELSOM, sent now by the secretariat (secretariat)" in staff().get(period.get_absolute_url()).content.decode()
+        "TELSOM, sent now by the secretariat (secretariat)"
+        in browser_as("secretariat").get(period.get_absolute_url()).content.decode()
     )
 
-    again = staff().post(f"/reporting/periods/{period.code}/remind/", follow=True).content.decode()
+    again = browser_as("secretariat").post(f"/reporting/periods/{period.code}/remind/", follow=True).content.decode()
     assert "Already reminded today, not again:" in again
     assert Reminder.objects.filter(period=period, step="by_hand").count() == len(owing)
 
@@ -73,6 +67,6 @@ def test_only_the_secretariat_reminds(period, mailoutbox):
 
 
 def test_an_unknown_body_is_a_400(period):
-    response = staff().post(f"/reporting/periods/{period.code}/remind/", {"body": "NOPE"})
+    response = browser_as("secretariat").post(f"/reporting/periods/{period.code}/remind/", {"body": "NOPE"})
     assert response.status_code == 400
     assert not Reminder.objects.exists()

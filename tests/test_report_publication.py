@@ -7,12 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from reporting.models import Period
 from reports import services
 from reports.models import ProgressReport, PublicationEvent
-from tests.helpers import user
+from tests.helpers import api_as, user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +37,6 @@ def built(django_capture_on_commit_callbacks):
 @pytest.fixture
 def published(built):
     return services.report_publish(user=user("secretariat"), report=built)
-
-
-def api_as(username):
-    api = APIClient()
-    api.force_authenticate(user(username))
-    return api
 
 
 # The rules -----------------------------------------------------------------------------------------------------

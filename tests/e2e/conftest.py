@@ -12,9 +12,10 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+
+from tests.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -34,28 +35,12 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _e2e_database_url(tmp_path_factory):
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite3'}"
-    import psycopg
-
-    parsed = urlparse(url)
-    # One database per xdist worker, should browser tests ever run on two workers at once.
-    name = parsed.path.lstrip("/") + "_e2e" + os.environ.get("PYTEST_XDIST_WORKER", "")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return parsed._replace(path=f"/{name}").geturl()
-
-
 @pytest.fixture(scope="session")
 def site_env(tmp_path_factory):
     """The environment of the browser tests' site: its own database, set up as `make setup` does."""
     env = {
         **os.environ,
-        "DATABASE_URL": _e2e_database_url(tmp_path_factory),
+        "DATABASE_URL": fresh_database_url(tmp_path_factory, "e2e"),
         "DEBUG": "1",
         "SECRET_KEY": "e2e-only",
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
